@@ -1,0 +1,348 @@
+"""Official area import, driven by a declarative source mapping.
+
+Each level of the district division is one ``AreaSource``: which file, which
+property holds the code, the names and the parent's code. The sync refuses
+to delete a large share of a level's areas unless forced, as munigeo's
+``ModelSyncher`` does: a truncated download must not wipe the map.
+"""
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Sum
+from tqdm import tqdm
+
+from districts.models import District, Population, SourceImport
+from districts.signals import boundaries_changed
+from geo.sources import (
+    ImportReport,
+    file_digest,
+    read_rows,
+    repaired,
+    to_multipolygon,
+)
+
+Level = District.Level
+
+# Share of a level's existing areas an import may delete without --force.
+MAX_DELETE_SHARE = 0.10
+
+# The City's English names for the major districts (hel.fi "major district").
+MAJOR_DISTRICT_NAMES_EN = {
+    "1": "Southern",
+    "2": "Western",
+    "3": "Central",
+    "4": "Northern",
+    "5": "North-Eastern",
+    "6": "South-Eastern",
+    "7": "Eastern",
+    "8": "Östersundom",
+}
+
+
+class ImportRefusedError(Exception):
+    """The import would do damage (delete too much); nothing was written."""
+
+
+@dataclass(frozen=True)
+class AreaSource:
+    level: str
+    code: str = "tunnus"
+    name_fi: str = "nimi_fi"
+    name_sv: str | None = "nimi_se"
+    full_code: str | None = None
+    parent_level: str | None = None
+    parent_code: str | None = None
+    # Names the City writes in capitals ("ETELÄINEN") are shown title-cased.
+    titlecase: bool = False
+    names_en: dict[str, str] = field(default_factory=dict)
+    sea_codes: frozenset[str] = frozenset()
+
+
+HELSINKI_2022 = {
+    "helsinki_suurpiirit.geojson": AreaSource(
+        Level.MAJOR_DISTRICT,
+        full_code="kokotunnus",
+        titlecase=True,
+        names_en=MAJOR_DISTRICT_NAMES_EN,
+    ),
+    "helsinki_peruspiirit.geojson": AreaSource(
+        Level.DISTRICT,
+        full_code="kokotunnus",
+        parent_level=Level.MAJOR_DISTRICT,
+        parent_code="suurpiiri_tunnus",
+        titlecase=True,
+    ),
+    "helsinki_osa_alueet.geojson": AreaSource(
+        Level.SUB_DISTRICT,
+        full_code="kokotunnus",
+        parent_level=Level.DISTRICT,
+        parent_code="peruspiiri_tunnus",
+        # Osa-alue 533 "Aluemeri" is the open sea area, as is neighbourhood
+        # "Aluemeri": kept for the map, left out of lookups.
+        sea_codes=frozenset({"533"}),
+    ),
+    "helsinki_kaupunginosat.geojson": AreaSource(
+        Level.NEIGHBOURHOOD, titlecase=True, sea_codes=frozenset({"Aluemeri"})
+    ),
+}
+
+# Newer official snapshots of the same levels (see fixtures/README.md).
+HELSINKI_NEWER = {
+    "helsinki_suurpiirit_2026_wfs.geojson": HELSINKI_2022[
+        "helsinki_suurpiirit.geojson"
+    ],
+    "helsinki_peruspiirit_2025_wfs.geojson": AreaSource(
+        Level.DISTRICT,
+        name_sv=None,
+        parent_level=Level.MAJOR_DISTRICT,
+        parent_code="suurpiiri_tunnus",
+        titlecase=True,
+    ),
+    "helsinki_kaupunginosat_2026_wfs.geojson": HELSINKI_2022[
+        "helsinki_kaupunginosat.geojson"
+    ],
+}
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _display(name: str, titlecase: bool) -> str:
+    return name.title() if titlecase and name.isupper() else name
+
+
+def import_areas(
+    path: Path,
+    mapping: AreaSource,
+    *,
+    force: bool = False,
+    progress: bool = True,
+) -> ImportReport:
+    """Create or update the areas of one level from ``path``, by code.
+
+    All or nothing: the whole file is one transaction. Areas of the level
+    that the file no longer has are deleted, unless that is more than
+    ``MAX_DELETE_SHARE`` of them and ``force`` is off.
+    """
+    report = ImportReport(source=path.name)
+    existing = {d.code: d for d in District.objects.filter(level=mapping.level)}
+    parents = (
+        {
+            d.code: d
+            for d in District.objects.filter(level=mapping.parent_level).only(
+                "id", "code"
+            )
+        }
+        if mapping.parent_level
+        else {}
+    )
+    seen: set[str] = set()
+    changed_ids: list[int] = []
+    rows = read_rows(path)
+    with transaction.atomic():
+        for row in tqdm(
+            list(rows), desc=f"{mapping.level} {path.name}", disable=not progress
+        ):
+            code = _text(row.properties.get(mapping.code))
+            if not code:
+                report.reject(row.number, mapping.code, "no code")
+                continue
+            if code in seen:
+                report.reject(row.number, mapping.code, f"code {code} appears twice")
+                continue
+            name_fi = _text(row.properties.get(mapping.name_fi))
+            if not name_fi:
+                report.reject(row.number, mapping.name_fi, "no Finnish name")
+                continue
+            if row.geometry is None:
+                report.reject(row.number, "geometry", "no geometry")
+                continue
+            geometry, problem = repaired(row.geometry)
+            boundary = to_multipolygon(geometry, srid=row.srid)
+            if boundary is None:
+                report.reject(row.number, "geometry", "no polygon with an area")
+                continue
+            if problem:
+                report.repairs.append(
+                    f"{path.name} row {row.number} ({code}): {problem}"
+                )
+            parent = None
+            if mapping.parent_code:
+                parent_code = _text(row.properties.get(mapping.parent_code))
+                parent = parents.get(parent_code)
+                if parent is None:
+                    report.reject(
+                        row.number,
+                        mapping.parent_code,
+                        f"no {mapping.parent_level} with code {parent_code!r}",
+                    )
+                    continue
+            seen.add(code)
+            values = {
+                "name_fi": _display(name_fi, mapping.titlecase),
+                "parent": parent,
+                "is_sea": code in mapping.sea_codes,
+                "source": path.name,
+            }
+            if mapping.name_sv:
+                values["name_sv"] = _display(
+                    _text(row.properties.get(mapping.name_sv)), mapping.titlecase
+                )
+            if code in mapping.names_en:
+                values["name_en"] = mapping.names_en[code]
+            if mapping.full_code:
+                values["full_code"] = _text(row.properties.get(mapping.full_code))
+
+            area = existing.get(code)
+            if area is None:
+                area = District(level=mapping.level, code=code, boundary=boundary)
+                for key, value in values.items():
+                    setattr(area, key, value)
+                area.save()
+                report.created += 1
+                changed_ids.append(area.id)
+                continue
+            # Compared in PostGIS, after the same transformation as on save.
+            moved = not District.objects.filter(
+                pk=area.pk, boundary__equals=boundary
+            ).exists()
+            renamed = any(
+                getattr(area, key) != value
+                for key, value in values.items()
+                if key not in ("parent", "source")
+            ) or area.parent_id != (parent.id if parent else None)
+            if not (moved or renamed):
+                report.unchanged += 1
+                continue
+            for key, value in values.items():
+                setattr(area, key, value)
+            area.boundary = boundary
+            area.save()
+            report.updated += 1
+            if moved:
+                changed_ids.append(area.id)
+
+        gone = [area for code, area in existing.items() if code not in seen]
+        if gone and not force and len(gone) > MAX_DELETE_SHARE * len(existing):
+            raise ImportRefusedError(
+                f"{path.name} would delete {len(gone)} of {len(existing)} "
+                f"{mapping.level} areas ({', '.join(sorted(a.code for a in gone)[:10])}"
+                f"{'...' if len(gone) > 10 else ''}); refusing without --force."
+            )
+        for area in gone:
+            area.delete()
+            report.deleted += 1
+        if changed_ids or gone:
+            boundaries_changed.send(
+                sender=District, district_ids=changed_ids, level=mapping.level
+            )
+    return report
+
+
+def import_area_set(
+    folder: Path,
+    mappings: dict[str, AreaSource],
+    *,
+    force: bool = False,
+    progress: bool = True,
+    skip_known: bool = False,
+) -> list[ImportReport]:
+    reports = []
+    for filename, mapping in mappings.items():
+        path = folder / filename
+        reports.append(
+            _once(
+                "areas",
+                path,
+                lambda p=path, m=mapping: import_areas(
+                    p, m, force=force, progress=progress
+                ),
+                skip_known=skip_known,
+            )
+        )
+    return reports
+
+
+def _once(kind, path, run, *, skip_known):  # type: ignore[no-untyped-def]
+    digest = file_digest(path)
+    if skip_known and SourceImport.objects.filter(kind=kind, digest=digest).exists():
+        return ImportReport(source=path.name, skipped=True)
+    report = run()
+    SourceImport.objects.create(
+        kind=kind, source=path.name, digest=digest, report=report.as_dict()
+    )
+    return report
+
+
+def import_population(
+    path: Path, *, progress: bool = True, skip_known: bool = False
+) -> ImportReport:
+    return _once(
+        "population",
+        path,
+        lambda: _import_population(path, progress=progress),
+        skip_known=skip_known,
+    )
+
+
+@transaction.atomic
+def _import_population(path: Path, *, progress: bool) -> ImportReport:
+    """Population per district and year; major districts get the sum."""
+    report = ImportReport(source=path.name)
+    districts = {d.code: d for d in District.objects.at_level(Level.DISTRICT)}
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for number, row in enumerate(
+        tqdm(rows, desc=f"population {path.name}", disable=not progress), start=2
+    ):
+        district = districts.get((row.get("peruspiiri_tunnus") or "").strip())
+        if district is None:
+            report.reject(
+                number,
+                "peruspiiri_tunnus",
+                f"no district with code {row.get('peruspiiri_tunnus')!r}",
+            )
+            continue
+        try:
+            year = int(row["year"])
+        except (KeyError, ValueError):
+            report.reject(number, "year", f"not a year: {row.get('year')!r}")
+            continue
+        try:
+            count = int(float(row["population"]))
+        except (KeyError, ValueError):
+            report.reject(
+                number, "population", f"not a number: {row.get('population')!r}"
+            )
+            continue
+        if count < 0:
+            report.reject(number, "population", "negative")
+            continue
+        _, created = Population.objects.update_or_create(
+            district=district, year=year, defaults={"population": count}
+        )
+        if created:
+            report.created += 1
+        else:
+            report.updated += 1
+
+    sums = (
+        Population.objects.filter(district__level=Level.DISTRICT)
+        .values("district__parent_id", "year")
+        .annotate(total=Sum("population"))
+    )
+    for entry in sums:
+        Population.objects.update_or_create(
+            district_id=entry["district__parent_id"],
+            year=entry["year"],
+            defaults={"population": entry["total"]},
+        )
+    return report

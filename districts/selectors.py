@@ -1,0 +1,52 @@
+from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
+from django.contrib.gis.geos import Point
+from django.db.models import QuerySet
+from django.db.models.functions import Length
+
+from districts.models import District
+from geo import srid
+
+LEVELS = [level.value for level in District.Level]
+
+
+def locate(point: Point) -> dict[str, District | None]:
+    """The official area covering ``point`` at each level, or None.
+
+    A point exactly on a shared border is covered by both areas; the answer
+    is then the area with the smallest official code (compared as a number
+    where codes are numeric), so the same point always gets the same answer.
+    The sea area is left out: it is no neighbourhood anyone lives in.
+    """
+    found: dict[str, District | None] = dict.fromkeys(LEVELS)
+    areas = (
+        District.objects.on_land()
+        .containing(point)
+        .defer("boundary")
+        .order_by("level", Length("code"), "code")
+    )
+    for area in areas:
+        if found[area.level] is None:
+            found[area.level] = area
+    return found
+
+
+def area_list(*, level: str | None = None) -> QuerySet[District]:
+    areas = District.objects.defer("boundary").select_related("parent")
+    if level:
+        areas = areas.at_level(level)
+    return areas.order_by("level", Length("code"), "code")
+
+
+def area_get(*, level: str, code: str) -> District | None:
+    return (
+        District.objects.filter(level=level, code=code)
+        .annotate(geojson=AsGeoJSON(Transform("boundary", srid.GEOJSON), precision=6))
+        .defer("boundary")
+        .select_related("parent__parent")
+        .prefetch_related("populations")
+        .first()
+    )
+
+
+def population_by_year(area: District) -> dict[int, int]:
+    return {p.year: p.population for p in area.populations.all()}

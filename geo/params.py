@@ -1,0 +1,180 @@
+"""Request text to GEOS, raising ``ValidationError`` with a plain message.
+
+Every parser here is strict: a value is rejected with a message that names
+the parameter, never silently clamped.
+"""
+
+import json
+import math
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+import shapely
+import shapely.errors
+import shapely.geometry
+from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Point
+from django.contrib.gis.geos import Polygon as GEOSPolygon
+from django.core.exceptions import ValidationError
+
+from geo import srid
+
+# A polygon query larger than this is refused (413 where the caller can say
+# so): it is a planner's area, not a dataset.
+MAX_POLYGON_VERTICES = 20_000
+MAX_TILE_ZOOM = 24
+
+
+class Tile(NamedTuple):
+    z: int
+    x: int
+    y: int
+
+
+def parse_float(params: Mapping[str, Any], name: str) -> float:
+    raw = params.get(name)
+    if raw is None or str(raw).strip() == "":
+        raise ValidationError(f"Parameter '{name}' is required.", code="required")
+    try:
+        value = float(str(raw))
+    except ValueError:
+        raise ValidationError(
+            f"Parameter '{name}' must be a number, got {str(raw)[:40]!r}.",
+            code="invalid",
+        ) from None
+    if not math.isfinite(value):
+        raise ValidationError(f"Parameter '{name}' must be finite.", code="invalid")
+    return value
+
+
+def check_lon_lat(lon: float, lat: float) -> None:
+    if not -180 <= lon <= 180:
+        raise ValidationError(
+            f"Longitude {lon} is out of range: it must be between -180 and 180.",
+            code="out_of_range",
+        )
+    if not -90 <= lat <= 90:
+        raise ValidationError(
+            f"Latitude {lat} is out of range: it must be between -90 and 90.",
+            code="out_of_range",
+        )
+
+
+def parse_lon_lat(params: Mapping[str, Any]) -> Point:
+    lon = parse_float(params, "lon")
+    lat = parse_float(params, "lat")
+    check_lon_lat(lon, lat)
+    return Point(lon, lat, srid=srid.GEOJSON)
+
+
+def parse_bbox(raw: str, *, name: str = "bbox") -> GEOSPolygon:
+    """``west,south,east,north`` in WGS84 to a polygon."""
+    parts = raw.split(",")
+    if len(parts) != 4:
+        raise ValidationError(
+            f"Parameter '{name}' must be four numbers: west,south,east,north.",
+            code="invalid",
+        )
+    try:
+        west, south, east, north = (float(p) for p in parts)
+    except ValueError:
+        raise ValidationError(
+            f"Parameter '{name}' must be four numbers: west,south,east,north.",
+            code="invalid",
+        ) from None
+    if not all(math.isfinite(v) for v in (west, south, east, north)):
+        raise ValidationError(f"Parameter '{name}' must be finite.", code="invalid")
+    check_lon_lat(west, south)
+    check_lon_lat(east, north)
+    if south > north:
+        raise ValidationError(
+            f"Parameter '{name}' is inverted: south ({south}) is above north "
+            f"({north}).",
+            code="inverted",
+        )
+    if west > east:
+        raise ValidationError(
+            f"Parameter '{name}' crosses the antimeridian (west {west} > east "
+            f"{east}); that is not supported.",
+            code="inverted",
+        )
+    polygon = GEOSPolygon.from_bbox((west, south, east, north))
+    polygon.srid = srid.GEOJSON
+    return polygon
+
+
+def parse_tile(z: int | str, x: int | str, y: int | str) -> Tile:
+    try:
+        tile = Tile(int(z), int(x), int(y))
+    except (TypeError, ValueError):
+        raise ValidationError("Tile z/x/y must be whole numbers.") from None
+    if not 0 <= tile.z <= MAX_TILE_ZOOM:
+        raise ValidationError(
+            f"Zoom {tile.z} is out of range: it must be between 0 and {MAX_TILE_ZOOM}.",
+            code="out_of_range",
+        )
+    size = 2**tile.z
+    if not (0 <= tile.x < size and 0 <= tile.y < size):
+        raise ValidationError(
+            f"Tile {tile.z}/{tile.x}/{tile.y} does not exist: at zoom {tile.z} "
+            f"x and y must be between 0 and {size - 1}.",
+            code="out_of_range",
+        )
+    return tile
+
+
+class GeometryTooLargeError(ValidationError):
+    """An input geometry over the vertex limit (HTTP 413 where possible)."""
+
+
+def parse_geometry(value: Any, *, name: str = "geometry") -> GEOSGeometry:
+    """A GeoJSON geometry (text or already-parsed JSON) in WGS84 to GEOS."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise ValidationError(f"'{name}' is not valid JSON.") from None
+    if not isinstance(value, dict) or "type" not in value:
+        raise ValidationError(f"'{name}' must be a GeoJSON geometry object.")
+    try:
+        # shapely reads the geometry with GEOS alone: a "crs" member is never
+        # handed to GDAL, which could be made to fetch a URL.
+        shape = shapely.geometry.shape(value)
+    except (GEOSException, ValueError, TypeError, KeyError, IndexError) as error:
+        raise ValidationError(
+            f"'{name}' is not a valid GeoJSON geometry: {error}"
+        ) from None
+    except shapely.errors.ShapelyError as error:
+        raise ValidationError(
+            f"'{name}' is not a valid GeoJSON geometry: {error}"
+        ) from None
+    geometry = GEOSGeometry(memoryview(shapely.to_wkb(shape)), srid=srid.GEOJSON)
+    if geometry.num_coords > MAX_POLYGON_VERTICES:
+        raise GeometryTooLargeError(
+            f"'{name}' has {geometry.num_coords} vertices; at most "
+            f"{MAX_POLYGON_VERTICES} are accepted.",
+            code="too_large",
+        )
+    geometry.srid = srid.GEOJSON
+    if geometry.empty:
+        raise ValidationError(f"'{name}' is empty.")
+    west, south, east, north = geometry.extent
+    if not all(math.isfinite(v) for v in (west, south, east, north)):
+        raise ValidationError(f"'{name}' has a coordinate that is not finite.")
+    check_lon_lat(west, south)
+    check_lon_lat(east, north)
+    if not geometry.valid:
+        raise ValidationError(
+            f"'{name}' is not a valid geometry: {geometry.valid_reason}."
+        )
+    return geometry
+
+
+def parse_polygon(value: Any, *, name: str = "geometry") -> MultiPolygon:
+    geometry = parse_geometry(value, name=name)
+    if isinstance(geometry, GEOSPolygon):
+        geometry = MultiPolygon(geometry, srid=geometry.srid)
+    if not isinstance(geometry, MultiPolygon):
+        raise ValidationError(
+            f"'{name}' must be a Polygon or MultiPolygon, got {geometry.geom_type}."
+        )
+    return geometry
