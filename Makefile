@@ -1,0 +1,75 @@
+# Piiri developer entry points. `make run` and `make test` bootstrap a fresh
+# Debian machine (packages, .venv, local PostGIS) and skip what is done.
+
+PY := .venv/bin/python
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+# Without a DATABASE_URL, use the project-local cluster from scripts/db.
+ifeq ($(strip $(DATABASE_URL)),)
+LOCAL_DB := 1
+DATABASE_URL := $(shell scripts/db url)
+endif
+export DATABASE_URL
+
+# Lets the settings fall back to a throwaway SECRET_KEY; DEBUG stays off.
+export PIIRI_DEV ?= 1
+
+# `test` must run its steps in the order listed, even under -j.
+.NOTPARALLEL:
+
+.PHONY: help deps db run test lint check pytest bench stop db-status
+
+help:
+	@echo "make run        bootstrap, migrate, load Helsinki data, serve on 127.0.0.1:$(PORT)"
+	@echo "make test       bootstrap, then lint, mypy, import contracts, migrations, pytest"
+	@echo "make lint       ruff check + ruff format --check"
+	@echo "make check      lint + mypy + lint-imports + makemigrations --check"
+	@echo "make pytest     pytest only (PYTEST_ARGS='-k foo' passes arguments)"
+	@echo "make bench      run bench/run.py"
+	@echo "make deps       Debian packages and .venv only"
+	@echo "make db         start the local PostGIS cluster"
+	@echo "make stop       stop it;  make db-status: is it running?"
+
+deps:
+	@scripts/bootstrap
+
+db: deps
+ifdef LOCAL_DB
+	@scripts/db start
+else
+	@echo "==> using DATABASE_URL from the environment; no local cluster"
+endif
+
+run: db
+	@echo "==> migrating and loading Helsinki data"
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_helsinki
+	@echo "==> serving on http://127.0.0.1:$(PORT)/"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: check pytest
+
+lint: deps
+	@echo "==> lint"
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+check: db lint
+	@echo "==> types, import contracts, migrations"
+	.venv/bin/mypy geo districts cases maps config
+	.venv/bin/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run
+
+pytest: db
+	@echo "==> pytest"
+	.venv/bin/pytest $(PYTEST_ARGS)
+
+bench: db
+	$(PY) bench/run.py
+
+stop:
+	@scripts/db stop
+
+db-status:
+	@scripts/db status || true
