@@ -63,7 +63,10 @@ class LocateApi(APIView):
     def get(self, request: Request) -> Response:
         point = parse_lon_lat(request.query_params)
         found = locate(point)
-        return Response({level: area_ref(area) for level, area in found.items()})
+        for area in found.values():
+            if area is not None:
+                area["name_en"] = area["name_en"] or area["name_fi"]
+        return Response(found)
 
 
 class AreaListApi(APIView):
