@@ -47,6 +47,11 @@ class AreaRefSerializer(serializers.Serializer):
 class LocateApi(APIView):
     """Which official areas is this point in? One entry per level."""
 
+    # Public and anonymous: skip DRF's authentication, permission and
+    # throttle passes on the hottest endpoint.
+    authentication_classes = ()
+    permission_classes = ()
+
     class OutputSerializer(serializers.Serializer):
         major_district = AreaRefSerializer(allow_null=True)
         district = AreaRefSerializer(allow_null=True)
