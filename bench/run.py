@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 # name -> module with a main(); each writes its own result files.
 BENCHMARKS = {
     "locate": "bench.locate",
+    "make_run": "bench.make_run",
 }
 
 
