@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = "Cases, facilities and budgeting"
+
+    def ready(self) -> None:
+        from cases import receivers  # noqa: F401

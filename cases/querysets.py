@@ -1,0 +1,51 @@
+from typing import Self
+
+from django.db.models import Q
+
+from districts.models import CustomArea
+from geo.querysets import LocatedQuerySet
+
+
+class InAreasQuerySet(LocatedQuerySet):
+    def in_area(self, district_id: int) -> Self:
+        """Items linked to the official area (any level)."""
+        return self.filter(areas=district_id)
+
+    def in_custom_area(self, area_id: int) -> Self:
+        """Items touching a drawn area, matched spatially at query time so a
+        newly drawn or redrawn area works at once. The boundary comes from a
+        subquery, so the item column is compared untransformed and its
+        spatial index is used."""
+        boundary = CustomArea.objects.filter(pk=area_id).values("boundary")[:1]
+        return self.filter(location__intersects=boundary)
+
+    def search(self, text: str) -> Self:
+        raise NotImplementedError
+
+
+class CaseQuerySet(InAreasQuerySet):
+    def open(self) -> Self:
+        return self.exclude(status="closed")
+
+    def search(self, text: str) -> Self:
+        return self.filter(
+            Q(title_fi__icontains=text)
+            | Q(title_sv__icontains=text)
+            | Q(summary_fi__icontains=text)
+            | Q(diary_number__icontains=text)
+        )
+
+
+class FacilityQuerySet(InAreasQuerySet):
+    def search(self, text: str) -> Self:
+        return self.filter(
+            Q(name_fi__icontains=text)
+            | Q(name_sv__icontains=text)
+            | Q(name_en__icontains=text)
+            | Q(address_fi__icontains=text)
+        )
+
+
+class ProposalQuerySet(InAreasQuerySet):
+    def search(self, text: str) -> Self:
+        return self.filter(Q(title__icontains=text) | Q(description__icontains=text))
