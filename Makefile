@@ -43,10 +43,9 @@ endif
 
 run: db
 	@echo "==> migrating and loading Helsinki data"
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_helsinki
+	$(PY) manage.py prepare
 	@echo "==> serving on http://127.0.0.1:$(PORT)/"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py runserver --skip-checks 127.0.0.1:$(PORT)
 
 test: check pytest
 
