@@ -18,10 +18,13 @@ export PIIRI_DEV ?= 1
 # `test` must run its steps in the order listed, even under -j.
 .NOTPARALLEL:
 
-.PHONY: help deps db run test lint check pytest bench stop db-status
+.PHONY: help deps db run serve backup restore test lint check pytest bench stop db-status
 
 help:
 	@echo "make run        bootstrap, migrate, load Helsinki data, serve on 127.0.0.1:$(PORT)"
+	@echo "make serve      as run, but production-like: gunicorn, DEBUG off, WhiteNoise"
+	@echo "make backup     pg_dump (custom format) to backups/ (BACKUP=file to choose)"
+	@echo "make restore    restore BACKUP=file into DATABASE_URL (replaces its data)"
 	@echo "make test       bootstrap, then lint, mypy, import contracts, migrations, pytest"
 	@echo "make lint       ruff check + ruff format --check"
 	@echo "make check      lint + mypy + lint-imports + makemigrations --check"
@@ -44,8 +47,30 @@ endif
 run: db
 	@echo "==> migrating and loading Helsinki data"
 	$(PY) manage.py prepare
+	$(PY) manage.py createcachetable
 	@echo "==> serving on http://127.0.0.1:$(PORT)/"
 	$(PY) manage.py runserver --skip-checks 127.0.0.1:$(PORT)
+
+# Production-like serving (see config/gunicorn.py and README "Serving").
+# In production set SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and unset
+# PIIRI_DEV; BIND, WEB_CONCURRENCY and SECURE_SSL as the deployment needs.
+serve: db
+	$(PY) manage.py prepare
+	$(PY) manage.py createcachetable
+	$(PY) manage.py collectstatic --noinput -v 0
+	STATIC_MANIFEST=1 BIND=$${BIND:-127.0.0.1:$(PORT)} \
+		exec .venv/bin/gunicorn -c config/gunicorn.py config.wsgi:application
+
+BACKUP ?= backups/piiri-$(shell date -u +%Y%m%dT%H%M%SZ).dump
+
+backup: db
+	@mkdir -p $(dir $(BACKUP))
+	@scripts/db backup $(BACKUP)
+
+restore: db
+	@test -n "$(filter command line environment,$(origin BACKUP))" || \
+		{ echo "make restore BACKUP=backups/<file>.dump" >&2; exit 2; }
+	@scripts/db restore $(BACKUP)
 
 test: check pytest
 

@@ -1,11 +1,18 @@
-"""One mapping from validation errors to HTTP 400, for DRF and plain views."""
+"""How errors reach clients: validation errors as 400 (DRF and plain views),
+a database outage as 503 with Retry-After, and error pages without stack
+traces or SQL."""
 
+import sys
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.html import format_html
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -19,6 +26,16 @@ def validation_messages(error: ValidationError) -> Any:
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ValidationError):
         return Response(validation_messages(exc), status=400)
+    if isinstance(exc, DATABASE_ERRORS):
+        return Response(
+            {
+                "detail": _(
+                    "The service is briefly unavailable. Please try again shortly."
+                )
+            },
+            status=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     return exception_handler(exc, context)
 
 
@@ -35,3 +52,73 @@ def bad_input_is_400(
             return JsonResponse(validation_messages(error), status=400)
 
     return wrapped
+
+
+# --- Error pages ----------------------------------------------------------
+# Django calls these (config.urls handler400 ... handler500) when DEBUG is
+# off. They never show a stack trace or SQL: the log has those. API clients
+# get JSON, browsers a short page in the request's language.
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
+
+_JSON_PREFIXES = ("/api/", "/ogc/", "/tiles/")
+
+
+def wants_json(request: HttpRequest) -> bool:
+    accept = request.headers.get("Accept", "")
+    return request.path.startswith(_JSON_PREFIXES) or (
+        "json" in accept and "html" not in accept
+    )
+
+
+def error_response(
+    request: HttpRequest, status: int, message: str, **headers: str
+) -> HttpResponse:
+    if wants_json(request):
+        response: HttpResponse = JsonResponse({"detail": message}, status=status)
+    else:
+        response = HttpResponse(
+            format_html(
+                '<!DOCTYPE html><html lang="{}"><head><meta charset="utf-8">'
+                "<title>{}</title></head><body><main><h1>{}</h1><p>{}</p>"
+                "</main></body></html>",
+                get_language() or "fi",
+                status,
+                status,
+                message,
+            ),
+            status=status,
+        )
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    return error_response(
+        request,
+        503,
+        str(_("The service is briefly unavailable. Please try again shortly.")),
+        **{"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return error_response(request, 400, str(_("Bad request.")))
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return error_response(request, 403, str(_("Permission denied.")))
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return error_response(request, 404, str(_("Not found.")))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # Called while the exception is being handled: a database that is down
+    # or restarting is a 503 the client may retry, not a bug.
+    if isinstance(sys.exception(), DATABASE_ERRORS):
+        return database_unavailable(request)
+    return error_response(request, 500, str(_("Internal server error.")))

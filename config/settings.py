@@ -5,13 +5,22 @@ allows a throwaway SECRET_KEY. Production sets SECRET_KEY, ALLOWED_HOSTS and
 DATABASE_URL explicitly; DEBUG is off unless asked for.
 """
 
+import warnings
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def origin_of(url: str) -> str:
+    """CSP source of a tile URL template: Leaflet's {s} subdomains become *."""
+    parts = urlsplit(url.replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}"
+
 
 env = environ.Env(
     DEBUG=(bool, False),
@@ -24,7 +33,18 @@ env = environ.Env(
     BASEMAP_ATTRIBUTION=(str, ""),
     CSRF_TRUSTED_ORIGINS=(list, []),
     SECURE_SSL=(bool, False),
+    SECURE_HSTS_SECONDS=(int, 0),
+    NUM_PROXIES=(int, 0),
+    CSP_EXTRA_IMG_SRC=(list, []),
+    STATIC_MANIFEST=(bool, False),
+    DB_CONNECT_TIMEOUT=(int, 3),
+    DB_STATEMENT_TIMEOUT_MS=(int, 20_000),
+    DATA_UPLOAD_MAX_MEMORY_SIZE=(int, 2_621_440),
+    RATE_LOGIN=(str, "10/min"),
+    RATE_BALLOT=(str, "20/min"),
+    RATE_POLYGON_QUERY=(str, "120/min"),
     LOG_LEVEL=(str, "INFO"),
+    LOG_REQUESTS=(bool, True),
 )
 
 DEBUG = env("DEBUG")
@@ -58,7 +78,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.db_router.PrimaryPinningMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -88,12 +112,47 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db_url("DATABASE_URL")}
-DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
-DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DATABASES["default"].setdefault("OPTIONS", {})
-DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
+
+def _database(url: str) -> dict:
+    """A PostGIS connection that fails fast instead of hanging a worker.
+
+    Persistent connections are checked before reuse, so a restarted server
+    costs one failed health check, not a 500. A short connect timeout and a
+    statement timeout bound how long a request can wait on a sick database;
+    config.middleware turns the resulting errors into 503s.
+    """
+    db = env.db_url_config(url)
+    db["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+    db.setdefault("CONN_MAX_AGE", 60)
+    db["CONN_HEALTH_CHECKS"] = True
+    options = db.setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", env("DB_CONNECT_TIMEOUT"))
+    options.setdefault(
+        "options", f"-c statement_timeout={env('DB_STATEMENT_TIMEOUT_MS')}"
+    )
+    return db
+
+
+DATABASES = {"default": _database(env("DATABASE_URL"))}
+# Read-only queries go to a streaming replica when one is configured; see
+# config/db_router.py and docs/scaling.md.
+if env("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = _database(env("DATABASE_REPLICA_URL"))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
+
+# Shared by every gunicorn worker (and every app server on the same
+# database), so rate limits count across processes. `manage.py
+# createcachetable` creates the table; make run/serve and the test runner
+# do it.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "piiri_cache",
+        # Culling counts the table on every write; keep it rare.
+        "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 4},
+    }
+}
 
 # GDAL before 3.9 cannot be told to refuse network access while resolving a
 # spatial reference. Request geometries never reach GDAL: GeoJSON input is
@@ -116,6 +175,22 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# WhiteNoise serves static files from the app server. `make serve` runs
+# collectstatic and sets STATIC_MANIFEST=1: hashed names, compressed copies
+# and far-future caching. Without a collected manifest (tests, make run),
+# plain storage keeps {% static %} working.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env("STATIC_MANIFEST")
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Uncollected, WhiteNoise finds files in the apps' static/ folders itself.
+WHITENOISE_USE_FINDERS = not env("STATIC_MANIFEST")
+if not env("STATIC_MANIFEST"):
+    warnings.filterwarnings("ignore", message="No directory at")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -123,6 +198,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Rate limits: config/ratelimit.py. Scoped throttles apply only where a
+    # view names its scope; counts live in the shared database cache.
+    "DEFAULT_THROTTLE_RATES": {
+        "login": env("RATE_LOGIN"),
+        "ballot": env("RATE_BALLOT"),
+        "polygon_query": env("RATE_POLYGON_QUERY"),
+    },
+    # Proxies in front of the app (load balancer: 1): the client address is
+    # then taken from X-Forwarded-For, never trusted beyond that depth.
+    "NUM_PROXIES": env("NUM_PROXIES") or None,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -147,9 +232,68 @@ LEAFLET_CONFIG = {
 BASEMAP_URL = env("BASEMAP_URL")
 BASEMAP_ATTRIBUTION = env("BASEMAP_ATTRIBUTION")
 
+# --- Production hardening -------------------------------------------------
+# Every production difference is an environment variable; the defaults are
+# safe for a plain-HTTP deployment behind nothing. Behind a TLS-terminating
+# proxy set SECURE_SSL=1 (redirect to HTTPS, secure cookies, trust the
+# proxy's X-Forwarded-Proto) and SECURE_HSTS_SECONDS (e.g. 31536000 once
+# HTTPS is known to work everywhere).
+SECURE_SSL = env("SECURE_SSL")
+SECURE_SSL_REDIRECT = SECURE_SSL
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_SSL else None
+SESSION_COOKIE_SECURE = SECURE_SSL
+CSRF_COOKIE_SECURE = SECURE_SSL
+SECURE_HSTS_SECONDS = env("SECURE_HSTS_SECONDS") if SECURE_SSL else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (config.middleware): local scripts and styles
+# only; no inline <script> or style="" attributes in templates (pass data
+# with json_script, which CSP allows because it is not executed). Images
+# also from the basemap's origin and CSP_EXTRA_IMG_SRC.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": [
+        "'self'",
+        "data:",
+        "blob:",
+        *([origin_of(BASEMAP_URL)] if BASEMAP_URL else []),
+        *env("CSP_EXTRA_IMG_SRC"),
+    ],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "worker-src": ["'self'", "blob:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+
+# Request bodies: forms and GeoJSON polygons (geo.params caps vertices) fit
+# well inside 2.5 MB; larger bodies get a 400 before any parsing.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env("DATA_UPLOAD_MAX_MEMORY_SIZE")
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "config.middleware.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL")},
+    "loggers": {
+        # Request lines come from config.middleware.RequestLogMiddleware,
+        # one JSON object per request; Django's own would repeat them.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+        "piiri.request": {"level": "INFO" if env("LOG_REQUESTS") else "WARNING"},
+    },
 }

@@ -2,6 +2,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from districts.importers import (
     HELSINKI_2022,
@@ -63,14 +64,18 @@ class Command(BaseCommand):
             ]
         else:
             raise CommandError("Give --set NAME, or a PATH with --level.")
-        for path, mapping in jobs:
+        for path, _mapping in jobs:
             if not path.exists():
                 raise CommandError(f"{path}: no such file")
-            try:
-                report = import_areas(path, mapping, force=options["force"])
-            except ImportRefusedError as error:
-                raise CommandError(str(error)) from error
-            write_report(self, report)
+        # A set is all or nothing, like each file: a set half-imported (new
+        # major districts, old sub-districts) would be a map nobody drew.
+        with transaction.atomic():
+            for path, mapping in jobs:
+                try:
+                    report = import_areas(path, mapping, force=options["force"])
+                except ImportRefusedError as error:
+                    raise CommandError(str(error)) from error
+                write_report(self, report)
 
 
 def write_report(command: BaseCommand, report: ImportReport) -> None:
