@@ -9,12 +9,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from geo.params import GeometryTooLargeError
 
 
 def validation_messages(error: ValidationError) -> Any:
@@ -23,9 +25,15 @@ def validation_messages(error: ValidationError) -> Any:
     return {"detail": " ".join(error.messages)}
 
 
+def status_of(error: ValidationError) -> int:
+    # An input geometry over the size limit is "content too large", not
+    # merely malformed.
+    return 413 if isinstance(error, GeometryTooLargeError) else 400
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ValidationError):
-        return Response(validation_messages(exc), status=400)
+        return Response(validation_messages(exc), status=status_of(exc))
     if isinstance(exc, DATABASE_ERRORS):
         return Response(
             {
@@ -42,14 +50,18 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
 def bad_input_is_400(
     view: Callable[..., HttpResponse],
 ) -> Callable[..., HttpResponse]:
-    """Answer a ValidationError raised by a plain Django view with a JSON 400."""
+    """Answer a ValidationError raised by a plain Django view with a JSON 400
+    (413 for an oversize geometry), and Http404 with a JSON 404 that keeps
+    its message."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
         except ValidationError as error:
-            return JsonResponse(validation_messages(error), status=400)
+            return JsonResponse(validation_messages(error), status=status_of(error))
+        except Http404 as error:
+            return JsonResponse({"detail": str(error) or "Not found."}, status=404)
 
     return wrapped
 

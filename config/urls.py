@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/v1/", include("districts.urls")),
 ]
+urlpatterns += [path("", include("maps.urls"))]
 
 handler400 = "config.errors.bad_request"
 handler403 = "config.errors.permission_denied"

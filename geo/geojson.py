@@ -6,6 +6,7 @@ Python and nothing is serialised twice.
 """
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from django.contrib.gis.db.models.functions import Transform
 from django.db import connections
@@ -14,6 +15,25 @@ from django.db.models import QuerySet
 from geo import srid
 
 PRECISION = 6
+
+
+def _feature_rows(
+    queryset: QuerySet, *, geometry: str, properties: Sequence[str], id_field: str
+) -> tuple[str, tuple]:
+    rows = queryset.annotate(_geojson_geom=Transform(geometry, srid.GEOJSON)).values(
+        id_field, "_geojson_geom", *properties
+    )
+    return rows.query.sql_with_params()
+
+
+def _features_agg(id_field: str, precision: int) -> str:
+    # Identifiers come from code, never from requests.
+    return f"""coalesce(json_agg(json_build_object(
+            'type', 'Feature',
+            'id', t."{id_field}",
+            'geometry', ST_AsGeoJSON(t."_geojson_geom", {int(precision)})::json,
+            'properties', to_jsonb(t) - '_geojson_geom'
+        )), '[]'::json)::text"""
 
 
 def features_json(
@@ -25,24 +45,50 @@ def features_json(
     precision: int = PRECISION,
 ) -> str:
     """A JSON array of RFC 7946 features, lon/lat, as text."""
-    rows = queryset.annotate(_geojson_geom=Transform(geometry, srid.GEOJSON)).values(
-        id_field, "_geojson_geom", *properties
+    sql, params = _feature_rows(
+        queryset, geometry=geometry, properties=properties, id_field=id_field
     )
-    sql, params = rows.query.sql_with_params()
-    # Identifiers come from code, never from requests.
-    wrapped = f"""
-        SELECT coalesce(json_agg(json_build_object(
-            'type', 'Feature',
-            'id', t."{id_field}",
-            'geometry', ST_AsGeoJSON(t."_geojson_geom", {int(precision)})::json,
-            'properties', to_jsonb(t) - '_geojson_geom'
-        )), '[]'::json)::text
-        FROM ({sql}) AS t
-    """
+    wrapped = f"SELECT {_features_agg(id_field, precision)} FROM ({sql}) AS t"
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(wrapped, params)
         (text,) = cursor.fetchone()
     return str(text)
+
+
+class FeaturePage(NamedTuple):
+    features: str  # a JSON array, as text
+    matched: int
+    returned: int
+
+
+def feature_page(
+    queryset: QuerySet,
+    *,
+    geometry: str,
+    properties: Sequence[str],
+    offset: int,
+    limit: int,
+    id_field: str = "id",
+    precision: int = PRECISION,
+) -> FeaturePage:
+    """One page of ``queryset`` as features, with the number of rows the
+    whole queryset matches: one statement, one round trip."""
+    count_sql, count_params = queryset.order_by().values("pk").query.sql_with_params()
+    sql, params = _feature_rows(
+        queryset[offset : offset + limit],
+        geometry=geometry,
+        properties=properties,
+        id_field=id_field,
+    )
+    wrapped = f"""
+        SELECT (SELECT count(*) FROM ({count_sql}) AS c), count(*),
+               {_features_agg(id_field, precision)}
+        FROM ({sql}) AS t
+    """
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(wrapped, (*count_params, *params))
+        matched, returned, text = cursor.fetchone()
+    return FeaturePage(str(text), int(matched), int(returned))
 
 
 def feature_collection(

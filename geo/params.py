@@ -147,13 +147,19 @@ def parse_geometry(value: Any, *, name: str = "geometry") -> GEOSGeometry:
         raise ValidationError(
             f"'{name}' is not a valid GeoJSON geometry: {error}"
         ) from None
-    geometry = GEOSGeometry(memoryview(shapely.to_wkb(shape)), srid=srid.GEOJSON)
-    if geometry.num_coords > MAX_POLYGON_VERTICES:
+    return checked_geometry(shape, name=name)
+
+
+def checked_geometry(shape: shapely.Geometry, *, name: str) -> GEOSGeometry:
+    """A WGS84 shapely geometry to GEOS, refused when it is too large, empty,
+    outside lon/lat ranges or invalid."""
+    if shapely.get_num_coordinates(shape) > MAX_POLYGON_VERTICES:
         raise GeometryTooLargeError(
-            f"'{name}' has {geometry.num_coords} vertices; at most "
-            f"{MAX_POLYGON_VERTICES} are accepted.",
+            f"'{name}' has {shapely.get_num_coordinates(shape)} vertices; at "
+            f"most {MAX_POLYGON_VERTICES} are accepted.",
             code="too_large",
         )
+    geometry = GEOSGeometry(memoryview(shapely.to_wkb(shape)), srid=srid.GEOJSON)
     geometry.srid = srid.GEOJSON
     if geometry.empty:
         raise ValidationError(f"'{name}' is empty.")

@@ -1,0 +1,359 @@
+"""OGC API - Features (Part 1 Core, GeoJSON, OpenAPI 3.0; Part 3 CQL2-text
+spatial filters) over the layer registry, as plain Django views.
+
+Feature JSON is rendered in PostGIS (geo.geojson); these views add the
+links and counts around it.
+"""
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from django.contrib.gis.db.models import Extent, GeometryField
+from django.core.exceptions import ValidationError
+from django.db.models import Func, Max, Min, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.urls import reverse
+from django.utils.dateparse import parse_date, parse_datetime
+from django.views.decorators.http import require_safe
+
+from config.errors import bad_input_is_400
+from geo import srid
+from geo.cql2 import Equals, Spatial, parse_cql2_text
+from geo.geojson import feature_page, features_json
+from geo.params import parse_bbox
+from maps.layers import LAYERS, Layer, Viewer, apply_filters, get_layer
+
+GEOJSON = "application/geo+json"
+JSON = "application/json"
+OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 10_000
+
+CONFORMANCE = [
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+    # S_INTERSECTS (and S_WITHIN) on the feature geometry; the full spatial
+    # function set and basic-cql2's comparison operators are not claimed.
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+]
+QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
+SPATIAL_NAMES = ("geometry", "geom")
+
+
+def url(request: HttpRequest, name: str, *args: Any, query: dict | None = None) -> str:
+    path = reverse(f"maps:{name}", args=args)
+    if query:
+        params = QueryDict(mutable=True)
+        params.update(query)
+        path += "?" + params.urlencode(safe=",:/")
+    return request.build_absolute_uri(path)
+
+
+def link(href: str, rel: str, type_: str = JSON, title: str = "") -> dict[str, str]:
+    return {
+        "href": href,
+        "rel": rel,
+        "type": type_,
+        **({"title": title} if title else {}),
+    }
+
+
+def check_format(request: HttpRequest) -> None:
+    wanted = request.GET.get("f", "json")
+    if wanted not in ("json", "geojson"):
+        raise ValidationError(f"Format f={wanted[:20]!r} is not offered; use f=json.")
+
+
+def json_response(request: HttpRequest, body: Any, content_type: str = JSON) -> Any:
+    check_format(request)
+    return JsonResponse(body, content_type=content_type)
+
+
+@require_safe
+@bad_input_is_400
+def landing(request: HttpRequest) -> HttpResponse:
+    return json_response(
+        request,
+        {
+            "title": "Piiri: Helsinki's areas and what happens in them",
+            "description": (
+                "Official districts, custom areas, cases, facilities, forums "
+                "and budget proposals. Data: City of Helsinki, Helsinki Region "
+                "Infoshare, CC BY 4.0."
+            ),
+            "links": [
+                link(url(request, "ogc-landing"), "self", title="This document"),
+                link(url(request, "ogc-openapi"), "service-desc", OPENAPI, "The API"),
+                link(url(request, "ogc-conformance"), "conformance"),
+                link(url(request, "ogc-collections"), "data", title="Collections"),
+            ],
+        },
+    )
+
+
+@require_safe
+@bad_input_is_400
+def conformance(request: HttpRequest) -> HttpResponse:
+    return json_response(request, {"conformsTo": CONFORMANCE})
+
+
+class CRS84Box(Func):
+    """The extent of an aggregate box in the storage CRS as a CRS84 polygon;
+    its edges are densified so the lon/lat box still holds every row."""
+
+    template = (
+        f"ST_Transform(ST_Segmentize(ST_SetSRID(%(expressions)s::geometry, "
+        f"{srid.STORAGE}), 100), {srid.GEOJSON})"
+    )
+    output_field = GeometryField(srid=srid.GEOJSON)
+
+
+def extent(layer: Layer, rows: QuerySet) -> dict[str, Any]:
+    aggregates: dict[str, Any] = {"box": CRS84Box(Extent(layer.geometry))}
+    if layer.temporal:
+        aggregates["start"] = Min(layer.temporal)
+        aggregates["end"] = Max(layer.temporal)
+    found = rows.order_by().aggregate(**aggregates)
+    result: dict[str, Any] = {}
+    if found["box"] is not None:
+        bbox = [round(v, 6) for v in found["box"].extent]
+        result["spatial"] = {"bbox": [bbox], "crs": CRS84}
+    if found.get("start") is not None:
+        result["temporal"] = {
+            "interval": [[found["start"].isoformat(), found["end"].isoformat()]],
+            "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian",
+        }
+    return result
+
+
+def collection_doc(request: HttpRequest, layer: Layer) -> dict[str, Any]:
+    items = url(request, "ogc-items", layer.name)
+    return {
+        "id": layer.name,
+        "title": layer.title,
+        "description": layer.description,
+        "itemType": "feature",
+        "crs": [CRS84],
+        "extent": extent(layer, layer.rows(request.user)),
+        "links": [
+            link(url(request, "ogc-collection", layer.name), "self"),
+            link(items, "items", GEOJSON, f"{layer.title} as GeoJSON"),
+            link(
+                url(request, "ogc-queryables", layer.name),
+                QUERYABLES_REL,
+                "application/schema+json",
+            ),
+            link(
+                url(request, "layer-tilejson", layer.name),
+                "alternate",
+                JSON,
+                "Vector tiles (TileJSON)",
+            ),
+        ],
+    }
+
+
+@require_safe
+@bad_input_is_400
+def collections(request: HttpRequest) -> HttpResponse:
+    return json_response(
+        request,
+        {
+            "links": [link(url(request, "ogc-collections"), "self")],
+            "collections": [
+                collection_doc(request, layer) for layer in LAYERS.values()
+            ],
+        },
+    )
+
+
+@require_safe
+@bad_input_is_400
+def collection(request: HttpRequest, collection_id: str) -> HttpResponse:
+    return json_response(request, collection_doc(request, get_layer(collection_id)))
+
+
+@require_safe
+@bad_input_is_400
+def queryables(request: HttpRequest, collection_id: str) -> HttpResponse:
+    layer = get_layer(collection_id)
+    properties: dict[str, Any] = {
+        "geometry": {"$ref": "https://geojson.org/schema/Geometry.json"},
+    }
+    for name in layer.properties:
+        properties[name] = {"title": name}
+    return json_response(
+        request,
+        {
+            "$schema": "https://json-schema.org/draft/2019-09/schema",
+            "$id": url(request, "ogc-queryables", layer.name),
+            "type": "object",
+            "title": layer.title,
+            "properties": properties,
+        },
+        "application/schema+json",
+    )
+
+
+def parse_int(raw: str, name: str, *, low: int, high: int | None = None) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError(
+            f"Parameter '{name}' must be a whole number, got {raw[:20]!r}."
+        ) from None
+    if value < low or (high is not None and value > high):
+        top = f" and at most {high}" if high is not None else ""
+        raise ValidationError(
+            f"Parameter '{name}' is {value}; it must be at least {low}{top}."
+        )
+    return value
+
+
+def parse_instant(raw: str) -> datetime | None:
+    if raw in ("..", ""):
+        return None
+    try:
+        value = parse_datetime(raw)
+        if value is None and (day := parse_date(raw)):
+            value = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    except ValueError:
+        value = None
+    if value is None:
+        raise ValidationError(
+            f"Parameter 'datetime' has {raw[:40]!r}, which is not an RFC 3339 "
+            "date-time, a date or '..'."
+        )
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def in_time(layer: Layer, rows: QuerySet, raw: str) -> QuerySet:
+    start_raw, sep, end_raw = raw.partition("/")
+    start = parse_instant(start_raw)
+    end = parse_instant(end_raw) if sep else start
+    if not layer.temporal:
+        return rows
+    if start:
+        rows = rows.filter(**{f"{layer.temporal}__gte": start})
+    if end:
+        rows = rows.filter(**{f"{layer.temporal}__lte": end})
+    return rows
+
+
+def matching(layer: Layer, rows: QuerySet, text: str) -> QuerySet:
+    """Rows satisfying a CQL2-text filter."""
+    for predicate in parse_cql2_text(text):
+        if isinstance(predicate, Spatial):
+            if predicate.property not in (*SPATIAL_NAMES, layer.geometry):
+                raise ValidationError(
+                    f"Unknown spatial property {predicate.property[:40]!r}; "
+                    f"use 'geometry'."
+                )
+            lookup = f"{layer.geometry}__{predicate.operator}"
+            rows = rows.filter(**{lookup: predicate.geometry})
+        elif isinstance(predicate, Equals):
+            if predicate.property not in layer.properties:
+                raise ValidationError(
+                    f"{predicate.property[:40]!r} is not a queryable of "
+                    f"{layer.name}; queryables: {', '.join(layer.properties)}."
+                )
+            rows = rows.filter(**{predicate.property: predicate.value})
+    return rows
+
+
+def selected_rows(layer: Layer, params: QueryDict, viewer: Viewer) -> QuerySet:
+    """A layer's rows narrowed by every item parameter of the request."""
+    rows = layer.feature_rows(viewer)
+    if params.get("bbox-crs", CRS84) not in (CRS84, "EPSG:4326"):
+        raise ValidationError("Only bbox-crs CRS84 is supported.")
+    if bbox := params.get("bbox"):
+        rows = rows.filter(**{f"{layer.geometry}__intersects": parse_bbox(bbox)})
+    if moment := params.get("datetime"):
+        rows = in_time(layer, rows, moment)
+    rows = apply_filters(layer, rows, params, viewer)
+    if text := params.get("filter"):
+        language = params.get("filter-lang", "cql2-text")
+        if language != "cql2-text":
+            raise ValidationError(
+                f"filter-lang {language[:20]!r} is not supported; use cql2-text."
+            )
+        if params.get("filter-crs", CRS84) not in (CRS84, "EPSG:4326"):
+            raise ValidationError("Only filter-crs CRS84 is supported.")
+        rows = matching(layer, rows, text)
+    return rows
+
+
+@require_safe
+@bad_input_is_400
+def items(request: HttpRequest, collection_id: str) -> HttpResponse:
+    layer = get_layer(collection_id)
+    check_format(request)
+    params = request.GET
+    limit = parse_int(
+        params.get("limit", str(DEFAULT_LIMIT)), "limit", low=1, high=MAX_LIMIT
+    )
+    offset = parse_int(params.get("offset", "0"), "offset", low=0)
+    rows = selected_rows(layer, params, request.user)
+    page = feature_page(
+        rows,
+        geometry=layer.geometry,
+        properties=layer.properties,
+        id_field=layer.id_field,
+        offset=offset,
+        limit=limit,
+    )
+    query = params.dict()
+    links = [
+        link(url(request, "ogc-items", layer.name, query=query), "self", GEOJSON),
+        link(url(request, "ogc-collection", layer.name), "collection"),
+    ]
+    if offset + page.returned < page.matched:
+        after = {**query, "offset": str(offset + limit), "limit": str(limit)}
+        links.append(
+            link(url(request, "ogc-items", layer.name, query=after), "next", GEOJSON)
+        )
+    if offset > 0:
+        before = {**query, "offset": str(max(0, offset - limit)), "limit": str(limit)}
+        links.append(
+            link(url(request, "ogc-items", layer.name, query=before), "prev", GEOJSON)
+        )
+    members = json.dumps(
+        {
+            "timeStamp": datetime.now(UTC).isoformat(timespec="seconds"),
+            "numberMatched": page.matched,
+            "numberReturned": page.returned,
+            "links": links,
+        }
+    )[1:-1]
+    body = f'{{"type": "FeatureCollection", {members}, "features": {page.features}}}'
+    return HttpResponse(body, content_type=GEOJSON)
+
+
+@require_safe
+@bad_input_is_400
+def item(request: HttpRequest, collection_id: str, feature_id: str) -> HttpResponse:
+    layer = get_layer(collection_id)
+    check_format(request)
+    found = json.loads(
+        features_json(
+            layer.get_feature(request.user, feature_id),
+            geometry=layer.geometry,
+            properties=layer.properties,
+            id_field=layer.id_field,
+        )
+    )
+    if not found:
+        raise Http404(f"No feature {feature_id[:40]!r} in {layer.name}.")
+    feature = found[0]
+    feature["links"] = [
+        link(url(request, "ogc-item", layer.name, feature_id), "self", GEOJSON),
+        link(url(request, "ogc-collection", layer.name), "collection"),
+    ]
+    return JsonResponse(feature, content_type=GEOJSON)

@@ -1,0 +1,86 @@
+"""Vector tiles and TileJSON for every layer."""
+
+import hashlib
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_safe
+
+from config.errors import bad_input_is_400
+from geo.params import MAX_TILE_ZOOM, parse_tile
+from geo.tiles import render_tile
+from maps.layers import Layer, get_layer
+from maps.ogc import extent
+
+MVT = "application/vnd.mapbox-vector-tile"
+# Shared caches may keep a public tile briefly; data changes show within it.
+PUBLIC_MAX_AGE = 300
+ATTRIBUTION = "City of Helsinki, Helsinki Region Infoshare, CC BY 4.0"
+
+
+def cache_headers(response: HttpResponse, layer: Layer) -> HttpResponse:
+    if layer.public:
+        response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+    else:
+        # What a viewer sees depends on who they are (private custom areas).
+        response["Cache-Control"] = "private, no-cache"
+        patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+@require_safe
+@bad_input_is_400
+def layer_tile(
+    request: HttpRequest, collection: str, z: str, x: str, y: str
+) -> HttpResponse:
+    layer = get_layer(collection)
+    tile = parse_tile(z, x, y)
+    data = render_tile(
+        layer.rows(request.user),
+        tile=tile,
+        layer=layer.name,
+        geometry=layer.geometry,
+        fields=layer.tile_fields,
+    )
+    if not data:
+        return cache_headers(HttpResponse(status=204), layer)
+    etag = f'"{hashlib.blake2b(data, digest_size=16).hexdigest()}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(data, content_type=MVT)
+    response["ETag"] = etag
+    return cache_headers(response, layer)
+
+
+@require_safe
+@bad_input_is_400
+def layer_tilejson(request: HttpRequest, collection: str) -> HttpResponse:
+    layer = get_layer(collection)
+    # Braces would be percent-encoded by reverse() and build_absolute_uri().
+    prefix = reverse("maps:layer-tile", args=[layer.name, 0, 0, 0]).removesuffix(
+        "/0/0/0.pbf"
+    )
+    template = request.build_absolute_uri(prefix) + "/{z}/{x}/{y}.pbf"
+    bounds = extent(layer, layer.rows(request.user)).get("spatial", {}).get("bbox")
+    west, south, east, north = bounds[0] if bounds else (24.78, 59.92, 25.27, 60.30)
+    document = {
+        "tilejson": "3.0.0",
+        "name": layer.name,
+        "description": layer.description,
+        "attribution": ATTRIBUTION,
+        "tiles": [template],
+        "minzoom": 0,
+        "maxzoom": MAX_TILE_ZOOM,
+        "bounds": [west, south, east, north],
+        "center": [round((west + east) / 2, 6), round((south + north) / 2, 6), 11],
+        "vector_layers": [
+            {
+                "id": layer.name,
+                "description": layer.title,
+                "fields": {name: "String" for name in layer.tile_fields},
+            }
+        ],
+    }
+    return cache_headers(JsonResponse(document), layer)

@@ -1,0 +1,97 @@
+import math
+
+import mapbox_vector_tile
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def tile_of(lon, lat, z):
+    n = 2**z
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    return z, x, y
+
+
+STATION_Z14 = tile_of(24.9414, 60.1710, 14)
+
+
+def tile_url(collection, tile):
+    z, x, y = tile
+    return f"/tiles/{collection}/{z}/{x}/{y}.pbf"
+
+
+def test_a_tile_is_one_query_and_holds_the_areas_under_it(
+    client, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        response = client.get(tile_url("sub-districts", STATION_Z14))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.mapbox-vector-tile"
+    layers = mapbox_vector_tile.decode(response.content)
+    features = layers["sub-districts"]["features"]
+    names = {f["properties"]["name_fi"] for f in features}
+    assert "Kluuvi" in names
+    assert all(f["properties"]["level"] == "sub_district" for f in features)
+    # Polygons are clipped to the tile plus its buffer, in tile coordinates.
+    assert layers["sub-districts"]["extent"] == 4096
+    for feature in features:
+        for ring in feature["geometry"]["coordinates"]:
+            points = ring if feature["geometry"]["type"] == "Polygon" else ring[0]
+            for x, y in points:
+                assert -64 <= x <= 4096 + 64 and -64 <= y <= 4096 + 64
+
+
+def test_a_low_zoom_tile_holds_every_major_district(client):
+    response = client.get(tile_url("major-districts", tile_of(24.95, 60.2, 8)))
+    features = mapbox_vector_tile.decode(response.content)["major-districts"]
+    codes = sorted(f["properties"]["code"] for f in features["features"])
+    assert codes == [str(n) for n in range(1, 9)]
+
+
+def test_an_empty_tile_answers_204(client, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = client.get(tile_url("districts", tile_of(0.0, 0.0, 10)))
+    assert response.status_code == 204
+    assert response.content == b""
+
+
+def test_a_matching_conditional_get_answers_304(client):
+    first = client.get(tile_url("districts", STATION_Z14))
+    etag = first["ETag"]
+    assert first["Cache-Control"].startswith("public, max-age=")
+    again = client.get(tile_url("districts", STATION_Z14), HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again.content == b""
+    other = client.get(tile_url("districts", STATION_Z14), HTTP_IF_NONE_MATCH='"x"')
+    assert other.status_code == 200
+
+
+def test_custom_area_tiles_are_private_to_the_viewer(client):
+    response = client.get(tile_url("custom-areas", STATION_Z14))
+    assert response["Cache-Control"] == "private, no-cache"
+    assert "Cookie" in response["Vary"]
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/tiles/districts/25/0/0.pbf", "Zoom 25 is out of range"),
+        ("/tiles/districts/3/8/0.pbf", "between 0 and 7"),
+        ("/tiles/districts/3/0/-1.pbf", "between 0 and 7"),
+        ("/tiles/districts/a/0/0.pbf", "whole numbers"),
+    ],
+)
+def test_tiles_out_of_range_answer_400(client, path, message):
+    response = client.get(path)
+    assert response.status_code == 400
+    assert message in response.json()["detail"]
+
+
+def test_tilejson_points_at_the_tiles_of_the_collection(client):
+    document = client.get("/tiles/districts.json").json()
+    assert document["tilejson"] == "3.0.0"
+    assert document["tiles"] == ["http://testserver/tiles/districts/{z}/{x}/{y}.pbf"]
+    assert document["vector_layers"][0]["id"] == "districts"
+    west, south, east, north = document["bounds"]
+    assert 24.7 < west < east < 25.3 and 59.9 < south < north < 60.32
