@@ -45,6 +45,8 @@ env = environ.Env(
     RATE_POLYGON_QUERY=(str, "120/min"),
     LOG_LEVEL=(str, "INFO"),
     LOG_REQUESTS=(bool, True),
+    VOTER_DIGEST_KEY=(str, ""),
+    VOTER_VERIFIER=(str, "cases.budgeting.verification.declared_identity"),
 )
 
 DEBUG = env("DEBUG")
@@ -57,6 +59,11 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "piiri-local-development-only-not-secret"
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
+# Key of the voter identifier digest. Changing it makes every returning
+# voter look new, so it is set once per installation, apart from SECRET_KEY.
+VOTER_DIGEST_KEY = env("VOTER_DIGEST_KEY") or SECRET_KEY
+# Dotted path of the step that verifies a voter's identity and residence.
+VOTER_VERIFIER = env("VOTER_VERIFIER")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -74,6 +81,7 @@ INSTALLED_APPS = [
     "geo",
     "districts",
     "cases",
+    "cases.budgeting",
     "maps",
 ]
 

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BudgetingConfig(AppConfig):
+    """Participatory budgeting: rounds, plans, ballots and tallies.
+
+    Its own app inside ``cases`` because budgeting has its own lifecycle and
+    actors; proposals stay in ``cases`` and plans merge them.
+    """
+
+    name = "cases.budgeting"
+    label = "budgeting"
+    verbose_name = _("Participatory budgeting")
