@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "rest_framework",
+    "rest_framework.authtoken",
     "rest_framework_gis",
     "drf_spectacular",
     "leaflet",
@@ -216,7 +217,17 @@ REST_FRAMEWORK = {
     # Proxies in front of the app (load balancer: 1): the client address is
     # then taken from X-Forwarded-For, never trusted beyond that depth.
     "NUM_PROXIES": env("NUM_PROXIES") or None,
+    # Token first: its WWW-Authenticate header makes an anonymous write a
+    # 401, as the permission matrix documents, rather than a 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
 }
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Piiri API",

@@ -1,7 +1,15 @@
 from django.contrib import admin
+from django.http import HttpRequest
 from leaflet.admin import LeafletGeoAdmin
 
-from districts.models import CustomArea, District, Population, SourceImport
+from districts.models import (
+    AreaAssignment,
+    AuditLog,
+    CustomArea,
+    District,
+    Population,
+    SourceImport,
+)
 
 
 class PopulationInline(admin.TabularInline):
@@ -30,3 +38,26 @@ class CustomAreaAdmin(LeafletGeoAdmin):
 class SourceImportAdmin(admin.ModelAdmin):
     list_display = ("kind", "source", "imported_at")
     readonly_fields = ("kind", "source", "digest", "report", "imported_at")
+
+
+@admin.register(AreaAssignment)
+class AreaAssignmentAdmin(admin.ModelAdmin):
+    list_display = ("user", "role", "district", "custom_area", "assigned_at")
+    list_filter = ("role", "district__level")
+    autocomplete_fields = ("user",)
+    raw_id_fields = ("district", "custom_area")
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(admin.ModelAdmin):
+    list_display = ("at", "actor", "action", "object_type", "object_id", "object_repr")
+    list_filter = ("action", "object_type")
+    search_fields = ("object_repr",)
+    # The log is a record, not a document: nobody edits or deletes it here.
+    readonly_fields = [f.name for f in AuditLog._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

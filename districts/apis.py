@@ -5,15 +5,31 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from districts.models import District
-from districts.selectors import LEVELS, area_get, area_list, locate, population_by_year
-from geo.params import parse_lon_lat
+from districts.models import CustomArea, District
+from districts.selectors import (
+    LEVELS,
+    area_get,
+    area_list,
+    audit_log_list,
+    custom_area_get,
+    custom_area_list,
+    locate,
+    population_by_year,
+    roles_of,
+)
+from districts.services import (
+    custom_area_create,
+    custom_area_delete,
+    custom_area_update,
+)
+from geo.params import parse_lon_lat, parse_polygon
 
 
 def area_ref(area: District | None) -> dict[str, Any] | None:
@@ -140,4 +156,178 @@ class AreaDetailApi(APIView):
                     "source": area.source,
                 },
             }
+        )
+
+
+def custom_area_or_404(request: Request, pk: int) -> CustomArea:
+    area = custom_area_get(viewer=request.user, pk=pk)
+    if area is None:
+        # A private area of someone else is as absent as a deleted one.
+        raise Http404(f"No custom area {pk}.")
+    return area
+
+
+def custom_area_row(request: Request, area: CustomArea) -> dict[str, Any]:
+    return {
+        "id": area.pk,
+        "name_fi": area.name_fi,
+        "name_sv": area.name_sv,
+        "name_en": area.name_en or area.name_fi,
+        "description": area.description,
+        "is_public": area.is_public,
+        "is_mine": area.owner_id == request.user.pk,
+        "created_at": area.created_at.isoformat(),
+        "updated_at": area.updated_at.isoformat(),
+        "url": request.build_absolute_uri(f"/api/v1/custom-areas/{area.pk}/"),
+    }
+
+
+class CustomAreaInputSerializer(serializers.Serializer):
+    name_fi = serializers.CharField(max_length=200)
+    name_sv = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True)
+    is_public = serializers.BooleanField(required=False)
+    boundary = serializers.JSONField(
+        help_text="A GeoJSON Polygon or MultiPolygon in WGS84 lon/lat."
+    )
+
+    def validate_boundary(self, value: Any) -> Any:
+        try:
+            return parse_polygon(value, name="boundary")
+        except ValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
+
+
+class CustomAreaListApi(APIView):
+    """Custom areas the caller may see (public ones and their own); POST
+    draws a new one (planners, and coordinators within their areas)."""
+
+    def get_permissions(self) -> list[Any]:
+        if self.request.method == "POST":
+            return [IsAuthenticated()]
+        return [AllowAny()]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("mine", OpenApiTypes.BOOL),
+            OpenApiParameter("limit", OpenApiTypes.INT),
+            OpenApiParameter("offset", OpenApiTypes.INT),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        mine = request.query_params.get("mine") in ("1", "true")
+        areas = custom_area_list(viewer=request.user, mine=mine)
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(areas, request, view=self) or []
+        return paginator.get_paginated_response(
+            [custom_area_row(request, area) for area in page]
+        )
+
+    @extend_schema(
+        request=CustomAreaInputSerializer, responses={201: OpenApiTypes.OBJECT}
+    )
+    def post(self, request: Request) -> Response:
+        serializer = CustomAreaInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        area = custom_area_create(actor=request.user, **serializer.validated_data)
+        return Response(custom_area_row(request, area), status=status.HTTP_201_CREATED)
+
+
+class CustomAreaDetailApi(APIView):
+    """One custom area as a GeoJSON Feature; PATCH edits it, DELETE removes it."""
+
+    def get_permissions(self) -> list[Any]:
+        if self.request.method in ("PATCH", "DELETE"):
+            return [IsAuthenticated()]
+        return [AllowAny()]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, pk: int) -> Response:
+        area = custom_area_or_404(request, pk)
+        return Response(
+            {
+                "type": "Feature",
+                "id": area.pk,
+                "geometry": json.loads(cast(Any, area).geojson),
+                "properties": custom_area_row(request, area),
+            }
+        )
+
+    @extend_schema(
+        request=CustomAreaInputSerializer, responses={200: OpenApiTypes.OBJECT}
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        area = custom_area_or_404(request, pk)
+        serializer = CustomAreaInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        area = custom_area_update(
+            actor=request.user, area=area, **serializer.validated_data
+        )
+        return Response(custom_area_row(request, area))
+
+    def delete(self, request: Request, pk: int) -> Response:
+        area = custom_area_or_404(request, pk)
+        custom_area_delete(actor=request.user, area=area)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeApi(APIView):
+    """The caller's roles and the areas they coordinate."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        user = request.user
+        assignments = user.area_assignments.select_related(  # type: ignore[union-attr]
+            "district", "custom_area"
+        )
+        return Response(
+            {
+                "username": user.get_username(),
+                "roles": roles_of(user),
+                "coordinates": [
+                    {"district": area_ref(a.district)}
+                    if a.district
+                    else {"custom_area": {"id": a.custom_area_id}}
+                    for a in assignments
+                ],
+            }
+        )
+
+
+class AuditLogListApi(APIView):
+    """Who created, changed or deleted what, newest first. Admins only."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("object_type", OpenApiTypes.STR),
+            OpenApiParameter("limit", OpenApiTypes.INT),
+            OpenApiParameter("offset", OpenApiTypes.INT),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        entries = audit_log_list(
+            viewer=request.user, object_type=request.query_params.get("object_type")
+        )
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(entries, request, view=self) or []
+        return paginator.get_paginated_response(
+            [
+                {
+                    "at": entry.at.isoformat(),
+                    "actor": entry.actor.get_username() if entry.actor else None,
+                    "action": entry.action,
+                    "object_type": entry.object_type,
+                    "object_id": entry.object_id,
+                    "object": entry.object_repr,
+                    "changes": entry.changes,
+                }
+                for entry in page
+            ]
         )

@@ -170,3 +170,110 @@ class SourceImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.source} at {self.imported_at:%Y-%m-%d %H:%M}"
+
+
+class AreaAssignment(models.Model):
+    """A user's responsibility for one area: the coordinator role.
+
+    A coordinator looks after an official area and every area beneath it in
+    the district hierarchy, or after one custom area. Planners and admins are
+    city-wide and are Django groups, not assignments (see
+    ``districts.permissions``).
+    """
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("coordinator")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="area_assignments",
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.COORDINATOR
+    )
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("official area"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    custom_area = models.ForeignKey(
+        CustomArea,
+        verbose_name=_("custom area"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    assigned_at = models.DateTimeField(_("assigned"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("area assignment")
+        verbose_name_plural = _("area assignments")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(district__isnull=False, custom_area__isnull=True)
+                | models.Q(district__isnull=True, custom_area__isnull=False),
+                name="assignment_one_area",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "district"],
+                condition=models.Q(district__isnull=False),
+                name="assignment_user_district",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "custom_area"],
+                condition=models.Q(custom_area__isnull=False),
+                name="assignment_user_custom_area",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role} of {self.area}"
+
+    @property
+    def area(self) -> District | CustomArea:
+        area = self.district or self.custom_area
+        assert area is not None  # the check constraint guarantees one
+        return area
+
+
+class AuditLog(models.Model):
+    """Who created, changed or deleted an area, forum, meeting or minutes,
+    and when. Written by the services that make the change, in the same
+    transaction; read by admins."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        CHANGED = "changed", _("changed")
+        DELETED = "deleted", _("deleted")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    # A label ("forums.meeting") and a plain id rather than a generic foreign
+    # key: the entry must outlive the object it records the deletion of.
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.BigIntegerField(_("object id"))
+    object_repr = models.CharField(_("object"), max_length=200)
+    changes = models.JSONField(_("changed fields"), default=dict, blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.action} {self.object_type} {self.object_id}"

@@ -1,9 +1,20 @@
+from collections.abc import Iterable
+
 from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
 from django.contrib.gis.geos import Point
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Length
 
-from districts.models import District
+from districts.models import AuditLog, CustomArea, District
+from districts.permissions import (
+    AnyUser,
+    assigned_ids,
+    can_read_audit_log,
+    ensure,
+    is_admin,
+    is_coordinator,
+    is_planner,
+)
 from geo import srid
 
 LEVELS = [level.value for level in District.Level]
@@ -53,3 +64,80 @@ def area_get(*, level: str, code: str) -> District | None:
 
 def population_by_year(area: District) -> dict[int, int]:
     return {p.year: p.population for p in area.populations.all()}
+
+
+def custom_areas_visible_to(viewer: AnyUser) -> QuerySet[CustomArea]:
+    """The custom areas ``viewer`` may see: public ones, their own, and every
+    one for admins. Every list, layer, tile, query and feed that shows or
+    accepts custom areas starts from this queryset, so a private area never
+    reaches another user."""
+    areas = CustomArea.objects.all()
+    if is_admin(viewer):
+        return areas
+    if not viewer.is_authenticated:
+        return areas.filter(is_public=True)
+    return areas.filter(Q(is_public=True) | Q(owner_id=viewer.pk))
+
+
+def custom_area_list(*, viewer: AnyUser, mine: bool = False) -> QuerySet[CustomArea]:
+    areas = custom_areas_visible_to(viewer).defer("boundary").select_related("owner")
+    if mine:
+        areas = areas.filter(owner_id=viewer.pk)
+    return areas.order_by("id")
+
+
+def custom_area_get(*, viewer: AnyUser, pk: int) -> CustomArea | None:
+    """One visible custom area with its boundary as GeoJSON (``geojson``)."""
+    return (
+        custom_areas_visible_to(viewer)
+        .annotate(geojson=AsGeoJSON(Transform("boundary", srid.GEOJSON), precision=6))
+        .select_related("owner")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def districts_beneath(district_ids: Iterable[int]) -> set[int]:
+    """``district_ids`` and every official area beneath them, following the
+    ``parent`` chain (at most three levels)."""
+    found = set(district_ids)
+    frontier = set(found)
+    while frontier:
+        frontier = (
+            set(
+                District.objects.filter(parent_id__in=frontier).values_list(
+                    "id", flat=True
+                )
+            )
+            - found
+        )
+        found |= frontier
+    return found
+
+
+def areas_coordinated_by(user: AnyUser) -> tuple[set[int], set[int]]:
+    """Ids of the official and custom areas ``user`` coordinates, with the
+    official areas beneath those assigned."""
+    districts, custom = assigned_ids(user)
+    return districts_beneath(districts), custom
+
+
+def audit_log_list(
+    *, viewer: AnyUser, object_type: str | None = None
+) -> QuerySet[AuditLog]:
+    ensure(can_read_audit_log(viewer), "Only admins read the audit log.")
+    entries = AuditLog.objects.select_related("actor")
+    if object_type:
+        entries = entries.filter(object_type=object_type)
+    return entries.order_by("-at", "-id")
+
+
+def roles_of(user: AnyUser) -> list[str]:
+    roles = ["resident"] if user.is_authenticated else []
+    if is_coordinator(user):
+        roles.append("coordinator")
+    if is_planner(user):
+        roles.append("planner")
+    if is_admin(user):
+        roles.append("admin")
+    return roles

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from districts import apis
+from districts import accounts, apis
 
 app_name = "districts"
 
@@ -12,4 +12,13 @@ urlpatterns = [
         apis.AreaDetailApi.as_view(),
         name="area-detail",
     ),
+    path("custom-areas/", apis.CustomAreaListApi.as_view(), name="custom-area-list"),
+    path(
+        "custom-areas/<int:pk>/",
+        apis.CustomAreaDetailApi.as_view(),
+        name="custom-area-detail",
+    ),
+    path("auth/token", accounts.TokenCreateApi.as_view(), name="token-create"),
+    path("me", apis.MeApi.as_view(), name="me"),
+    path("audit-log/", apis.AuditLogListApi.as_view(), name="audit-log"),
 ]

@@ -17,3 +17,58 @@ def django_db_setup(django_db_setup, django_db_blocker):
             FIXTURES / "districts" / "helsinki_population_by_peruspiiri_2018-2023.csv",
             progress=False,
         )
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Hashing strength is not under test; the default hasher takes ~0.3 s.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_login_throttle():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def resident(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="resident")
+
+
+@pytest.fixture
+def planner(db):
+    from tests.factories import planner_user
+
+    return planner_user(username="planner")
+
+
+@pytest.fixture
+def city_admin(db):
+    from tests.factories import admin_user
+
+    return admin_user(username="cityadmin")
+
+
+@pytest.fixture
+def district(db):
+    """The official area at ``level`` with ``code``: district("sub_district", "020")."""
+    from districts.models import District
+
+    return lambda level, code: District.objects.get(level=level, code=code)
+
+
+@pytest.fixture
+def coordinator(db, city_admin, district):
+    """The coordinator of the major district Eteläinen (1)."""
+    from districts.services import coordinator_assign
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="coordinator")
+    coordinator_assign(
+        actor=city_admin, user=user, area=district("major_district", "1")
+    )
+    return user

@@ -15,3 +15,20 @@ HELSINKI_SEA_AREA = point_at(lon=25.0256293, lat=59.983313)
 # A vertex of Kluuvi (020), Kruununhaka (010) and Kaartinkaupunki (030) in
 # the 2022 osa-alue file: on their shared borders.
 KLUUVI_KRUUNUNHAKA_BORDER = point_at(lon=24.9512441, lat=60.1679723)
+
+
+def square(centre, half_side=0.002):
+    """A GeoJSON square around a point, ``half_side`` degrees each way."""
+    lon, lat = centre.x, centre.y
+    return {
+        "type": "Polygon",
+        "coordinates": [
+            [
+                [lon - half_side, lat - half_side],
+                [lon + half_side, lat - half_side],
+                [lon + half_side, lat + half_side],
+                [lon - half_side, lat + half_side],
+                [lon - half_side, lat - half_side],
+            ]
+        ],
+    }
