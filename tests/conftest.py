@@ -25,13 +25,6 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True)
-def fresh_login_throttle():
-    from django.core.cache import cache
-
-    cache.clear()
-
-
 @pytest.fixture
 def resident(db):
     from tests.factories import UserFactory
