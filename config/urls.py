@@ -3,6 +3,7 @@ from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from cases.budgeting import views as budgeting_views
 from config import health
 from districts.accounts import ThrottledLoginView
 
@@ -14,6 +15,12 @@ urlpatterns = [
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/v1/", include("districts.urls")),
+    path("api/v1/budgeting/", include("cases.budgeting.urls")),
+    path(
+        "budgeting/rounds/<int:number>/",
+        budgeting_views.round_page,
+        name="budgeting-round-page",
+    ),
 ]
 urlpatterns += [path("", include("maps.urls"))]
 

@@ -17,7 +17,9 @@ class PbProject:
     project_id: int
     cost: int
     name: str
-    votes: int
+    # None when the votes were not cast here (imported rounds): no count
+    # is ever made up.
+    votes: int | None = None
     selected: bool | None = None
 
 
@@ -62,14 +64,20 @@ def pabulib_text(election: PbElection) -> str:
     for key, value in meta.items():
         writer.writerow([key, one_line(value)])
 
+    with_votes = any(p.votes is not None for p in election.projects)
     with_selected = any(p.selected is not None for p in election.projects)
     writer.writerow(["PROJECTS"])
     writer.writerow(
-        ["project_id", "cost", "votes", "name"]
+        ["project_id", "cost"]
+        + (["votes"] if with_votes else [])
+        + ["name"]
         + (["selected"] if with_selected else [])
     )
     for project in sorted(election.projects, key=lambda p: p.project_id):
-        row = [project.project_id, project.cost, project.votes, one_line(project.name)]
+        row: list[object] = [project.project_id, project.cost]
+        if with_votes:
+            row.append(project.votes or 0)
+        row.append(one_line(project.name))
         if with_selected:
             row.append(int(bool(project.selected)))
         writer.writerow(row)
