@@ -16,12 +16,31 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet, Subquery
 from django.http import Http404
 
+from cases.models import BudgetProposal, Case, Facility
 from districts.models import CustomArea, District
 from districts.selectors import LEVELS
 
 Viewer = AbstractBaseUser | AnonymousUser
-# A filter narrows a layer's rows by one request parameter's value.
-Filter = Callable[[QuerySet, str, Viewer], QuerySet]
+# Narrows a layer's rows by one request parameter's value.
+Filter = Callable[[QuerySet, str], QuerySet]
+
+
+def areas_overlapping(rows: QuerySet, area: Any) -> QuerySet:
+    # Areas whose interiors meet: a neighbour that only shares a border line
+    # with ``area`` touches it, and is not in it.
+    return rows.filter(boundary__intersects=area).exclude(boundary__touches=area)
+
+
+def items_within(rows: QuerySet, area: Any) -> QuerySet:
+    # An item touching the area at all belongs to it, as
+    # LocatedQuerySet.within says.
+    return rows.filter(location__intersects=area)
+
+
+def items_linked_to(rows: QuerySet, district_id: int) -> QuerySet:
+    # The stored area links (cases.services.links), so a layer filtered by
+    # an official area never disagrees with the item's own list of areas.
+    return rows.filter(areas=district_id)
 
 
 @dataclass(frozen=True)
@@ -33,8 +52,10 @@ class Layer:
     geometry: str
     properties: tuple[str, ...]
     tile_fields: tuple[str, ...]
-    # Rows in (or overlapping) an area: official, custom or drawn.
-    overlapping: Callable[[QuerySet, Any], QuerySet]
+    # Rows in (or overlapping) a geometry: a custom or a drawn area.
+    overlapping: Callable[[QuerySet, Any], QuerySet] = items_within
+    # Rows in the official area with this id; None: spatially.
+    linked_to: Callable[[QuerySet, int], QuerySet] | None = items_linked_to
     filters: Mapping[str, Filter] = field(default_factory=dict)
     id_field: str = "id"
     temporal: str | None = None
@@ -47,27 +68,20 @@ class Layer:
     def feature_rows(self, viewer: Viewer) -> QuerySet:
         return self.rows(viewer).order_by(*self.ordering)
 
+    def in_official_area(self, rows: QuerySet, district_id: int) -> QuerySet:
+        if self.linked_to is not None:
+            return self.linked_to(rows, district_id)
+        boundary = District.objects.filter(id=district_id).values("boundary")[:1]
+        return self.overlapping(rows, Subquery(boundary))
+
     def get_feature(self, viewer: Viewer, feature_id: str) -> QuerySet:
         if self.id_field == "id" and not feature_id.isdigit():
             raise Http404(f"No feature {feature_id[:40]!r} in {self.name}.")
         return self.rows(viewer).filter(**{self.id_field: feature_id})
 
 
-def areas_overlapping(queryset: QuerySet, area: Any) -> QuerySet:
-    # Areas whose interiors meet: a neighbour that only shares a border line
-    # with ``area`` touches it, and is not in it.
-    return queryset.filter(boundary__intersects=area).exclude(boundary__touches=area)
-
-
-def items_within(queryset: QuerySet, area: Any) -> QuerySet:
-    # An item touching the area at all belongs to it, as
-    # LocatedQuerySet.within says.
-    return queryset.filter(location__intersects=area)
-
-
-def official_area(spec: str) -> Subquery:
-    """``<level>:<code>`` to a subquery of that area's boundary, so the
-    boundary never leaves the database."""
+def official_area(spec: str) -> int:
+    """``<level>:<code>`` to that area's id."""
     level, sep, code = spec.partition(":")
     if not sep or not code:
         raise ValidationError(
@@ -77,32 +91,66 @@ def official_area(spec: str) -> Subquery:
         raise ValidationError(
             f"Unknown area level {level[:40]!r}; use one of: {', '.join(LEVELS)}."
         )
-    areas = District.objects.filter(level=level, code=code)
-    if not areas.exists():
+    found = District.objects.filter(level=level, code=code).values_list("id", flat=True)
+    if not found:
         raise Http404(f"No {level} with code {code[:40]!r}.")
-    return Subquery(areas.values("boundary")[:1])
+    return found[0]
+
+
+def visible_custom_areas(viewer: Viewer) -> QuerySet:
+    """Public custom areas, the viewer's own, and all of them for staff."""
+    areas = CustomArea.objects.all()
+    if getattr(viewer, "is_staff", False):
+        return areas
+    if viewer.is_authenticated:
+        return areas.filter(Q(is_public=True) | Q(owner_id=viewer.pk))
+    return areas.filter(is_public=True)
 
 
 def custom_area(raw: str | int, viewer: Viewer) -> Subquery:
+    """A visible custom area's boundary as a subquery, so the boundary never
+    leaves the database."""
     try:
         area_id = int(raw)
     except (TypeError, ValueError):
         raise ValidationError(
             f"'custom_area' must be a custom area id, got {str(raw)[:40]!r}."
         ) from None
-    areas = custom_area_rows(viewer).filter(id=area_id)
+    areas = visible_custom_areas(viewer).filter(id=area_id)
     if not areas.exists():
         raise Http404(f"No custom area {area_id} that you may see.")
     return Subquery(areas.values("boundary")[:1])
 
 
-def area_filters(overlapping: Callable[[QuerySet, Any], QuerySet]) -> dict[str, Filter]:
-    return {
-        "area": lambda rows, value, viewer: overlapping(rows, official_area(value)),
-        "custom_area": lambda rows, value, viewer: overlapping(
-            rows, custom_area(value, viewer)
-        ),
-    }
+def choice_filter(field_name: str, choices: list[str]) -> Filter:
+    """``?status=a,b``: rows whose ``field_name`` is one of the values."""
+
+    def narrow(rows: QuerySet, value: str) -> QuerySet:
+        wanted = [v.strip() for v in value.split(",") if v.strip()]
+        unknown = sorted(set(wanted) - set(choices))
+        if unknown:
+            raise ValidationError(
+                f"Unknown {field_name} {', '.join(unknown)[:80]!r}; use any of: "
+                f"{', '.join(choices)}."
+            )
+        return rows.filter(**{f"{field_name}__in": wanted})
+
+    return narrow
+
+
+def apply_filters(
+    layer: Layer, rows: QuerySet, params: Mapping[str, str], viewer: Viewer
+) -> QuerySet:
+    """The layer's rows narrowed by ``area``, ``custom_area`` and the
+    layer's own filters (``status``, ``kind``...)."""
+    if spec := params.get("area"):
+        rows = layer.in_official_area(rows, official_area(spec))
+    if raw := params.get("custom_area"):
+        rows = layer.overlapping(rows, custom_area(raw, viewer))
+    for name, narrow in layer.filters.items():
+        if value := params.get(name):
+            rows = narrow(rows, value)
+    return rows
 
 
 AREA_PROPERTIES = ("level", "code", "name_fi", "name_sv", "name_en")
@@ -121,20 +169,26 @@ def district_layer(name: str, level: str, title: str, description: str) -> Layer
         properties=(*AREA_PROPERTIES, "full_code", "parent_code", "is_sea"),
         tile_fields=(*AREA_PROPERTIES, "is_sea"),
         overlapping=areas_overlapping,
-        filters=area_filters(areas_overlapping),
+        linked_to=None,
         id_field="code",
         ordering=("code",),
     )
 
 
-def custom_area_rows(viewer: Viewer) -> QuerySet:
-    """Public custom areas, the viewer's own, and all of them for staff."""
-    areas = CustomArea.objects.all()
-    if getattr(viewer, "is_staff", False):
-        return areas
-    if viewer.is_authenticated:
-        return areas.filter(Q(is_public=True) | Q(owner_id=viewer.pk))
-    return areas.filter(is_public=True)
+def case_rows(viewer: Viewer) -> QuerySet:
+    return Case.objects.all()
+
+
+def facility_rows(viewer: Viewer) -> QuerySet:
+    return Facility.objects.all()
+
+
+def proposal_rows(viewer: Viewer) -> QuerySet:
+    return BudgetProposal.objects.annotate(district_code=F("district__code"))
+
+
+def values_of(choices: Any) -> list[str]:
+    return [str(value) for value in choices.values]
 
 
 LAYERS: dict[str, Layer] = {
@@ -171,14 +225,84 @@ LAYERS: dict[str, Layer] = {
                 "Areas drawn by coordinators and planners. Public ones for "
                 "everyone; private ones for their owner and staff."
             ),
-            rows=custom_area_rows,
+            rows=visible_custom_areas,
             geometry="boundary",
             properties=("name_fi", "name_sv", "name_en", "description", "is_public"),
             tile_fields=("id", "name_fi", "name_sv", "name_en"),
             overlapping=areas_overlapping,
-            filters=area_filters(areas_overlapping),
+            linked_to=None,
             temporal="created_at",
             public=False,
+        ),
+        Layer(
+            name="cases",
+            title="Cases",
+            description=(
+                "Pending administrative cases of the City (Ahjo), located "
+                "where their text names a place; unlocated ones have no "
+                "geometry."
+            ),
+            rows=case_rows,
+            geometry="location",
+            properties=(
+                "diary_number",
+                "title_fi",
+                "title_sv",
+                "status",
+                "department",
+                "decision_maker",
+                "opened_on",
+                "decided_on",
+                "placement",
+            ),
+            tile_fields=("id", "title_fi", "status"),
+            filters={"status": choice_filter("status", values_of(Case.Status))},
+            temporal="opened_on",
+            breakdown="status",
+        ),
+        Layer(
+            name="facilities",
+            title="Facilities",
+            description="City service units: playgrounds, libraries, youth centres.",
+            rows=facility_rows,
+            geometry="location",
+            properties=(
+                "kind",
+                "name_fi",
+                "name_sv",
+                "name_en",
+                "address_fi",
+                "is_bookable",
+                "booking_url",
+            ),
+            tile_fields=("id", "kind", "name_fi", "name_sv", "name_en"),
+            filters={"kind": choice_filter("kind", values_of(Facility.Kind))},
+            breakdown="kind",
+        ),
+        Layer(
+            name="budget-proposals",
+            title="Budget proposals",
+            description=(
+                "Residents' participatory-budgeting proposals (OmaStadi) by "
+                "round; district_code is the major district whose pool it "
+                "competes for."
+            ),
+            rows=proposal_rows,
+            geometry="location",
+            properties=(
+                "round",
+                "title",
+                "status",
+                "scope",
+                "district_code",
+                "estimated_cost",
+            ),
+            tile_fields=("id", "title", "status", "round"),
+            filters={
+                "status": choice_filter("status", values_of(BudgetProposal.Status))
+            },
+            temporal="created_at",
+            breakdown="status",
         ),
     )
 }
@@ -191,29 +315,3 @@ def get_layer(name: str) -> Layer:
         raise Http404(
             f"No collection {name[:60]!r}; collections: {', '.join(LAYERS)}."
         ) from None
-
-
-def apply_filters(
-    layer: Layer, rows: QuerySet, params: Mapping[str, str], viewer: Viewer
-) -> QuerySet:
-    for name, narrow in layer.filters.items():
-        value = params.get(name)
-        if value:
-            rows = narrow(rows, value, viewer)
-    return rows
-
-
-def choice_filter(field_name: str, choices: list[str]) -> Filter:
-    """``?status=a,b``: rows whose ``field_name`` is one of the values."""
-
-    def narrow(rows: QuerySet, value: str, viewer: Viewer) -> QuerySet:
-        wanted = [v.strip() for v in value.split(",") if v.strip()]
-        unknown = sorted(set(wanted) - set(choices))
-        if unknown:
-            raise ValidationError(
-                f"Unknown {field_name} {', '.join(unknown)[:80]!r}; use any of: "
-                f"{', '.join(choices)}."
-            )
-        return rows.filter(Q(**{f"{field_name}__in": wanted}))
-
-    return narrow

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.gis.db.models import Extent, GeometryField
 from django.core.exceptions import ValidationError
-from django.db.models import Func, Max, Min, QuerySet
+from django.db.models import DateTimeField, Func, Max, Min, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.urls import reverse
 from django.utils.dateparse import parse_date, parse_datetime
@@ -240,6 +240,9 @@ def in_time(layer: Layer, rows: QuerySet, raw: str) -> QuerySet:
     end = parse_instant(end_raw) if sep else start
     if not layer.temporal:
         return rows
+    if not isinstance(rows.model._meta.get_field(layer.temporal), DateTimeField):
+        start = start and start.date()  # type: ignore[assignment]
+        end = end and end.date()  # type: ignore[assignment]
     if start:
         rows = rows.filter(**{f"{layer.temporal}__gte": start})
     if end:

@@ -99,9 +99,8 @@ def answer(description: str, content_type: str = JSON) -> dict:
 
 
 def items_operation(name: str | None, title: str) -> dict:
-    filters = (
-        LAYERS[name].filters if name else ("area", "custom_area", "status", "kind")
-    )
+    own = LAYERS[name].filters if name else ("status", "kind")
+    filters = ("area", "custom_area", *own)
     return {
         "summary": f"{title}: features",
         "operationId": f"items_{name or 'any'}".replace("-", "_"),

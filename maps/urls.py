@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maps import ogc, openapi, tiles
+from maps import ogc, openapi, query, tiles
 
 app_name = "maps"
 
@@ -29,6 +29,7 @@ urlpatterns = [
         ogc.item,
         name="ogc-item",
     ),
+    path("api/v1/query", query.polygon_query, name="polygon-query"),
     path("tiles/<str:collection>.json", tiles.layer_tilejson, name="layer-tilejson"),
     path(
         "tiles/<str:collection>/<str:z>/<str:x>/<str:y>.pbf",
