@@ -10,17 +10,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q, QuerySet, Subquery
+from django.db.models import F, QuerySet, Subquery
 from django.http import Http404
 
 from cases.models import BudgetProposal, Case, Facility
-from districts.models import CustomArea, District
-from districts.selectors import LEVELS
+from districts.models import District
+from districts.permissions import AnyUser
+from districts.selectors import LEVELS, custom_areas_visible_to
 
-Viewer = AbstractBaseUser | AnonymousUser
+Viewer = AnyUser
 # Narrows a layer's rows by one request parameter's value.
 Filter = Callable[[QuerySet, str], QuerySet]
 
@@ -97,16 +96,6 @@ def official_area(spec: str) -> int:
     return found[0]
 
 
-def visible_custom_areas(viewer: Viewer) -> QuerySet:
-    """Public custom areas, the viewer's own, and all of them for staff."""
-    areas = CustomArea.objects.all()
-    if getattr(viewer, "is_staff", False):
-        return areas
-    if viewer.is_authenticated:
-        return areas.filter(Q(is_public=True) | Q(owner_id=viewer.pk))
-    return areas.filter(is_public=True)
-
-
 def custom_area(raw: str | int, viewer: Viewer) -> Subquery:
     """A visible custom area's boundary as a subquery, so the boundary never
     leaves the database."""
@@ -116,7 +105,7 @@ def custom_area(raw: str | int, viewer: Viewer) -> Subquery:
         raise ValidationError(
             f"'custom_area' must be a custom area id, got {str(raw)[:40]!r}."
         ) from None
-    areas = visible_custom_areas(viewer).filter(id=area_id)
+    areas = custom_areas_visible_to(viewer).filter(id=area_id)
     if not areas.exists():
         raise Http404(f"No custom area {area_id} that you may see.")
     return Subquery(areas.values("boundary")[:1])
@@ -225,7 +214,7 @@ LAYERS: dict[str, Layer] = {
                 "Areas drawn by coordinators and planners. Public ones for "
                 "everyone; private ones for their owner and staff."
             ),
-            rows=visible_custom_areas,
+            rows=custom_areas_visible_to,
             geometry="boundary",
             properties=("name_fi", "name_sv", "name_en", "description", "is_public"),
             tile_fields=("id", "name_fi", "name_sv", "name_en"),
