@@ -1,5 +1,6 @@
 """`make run` end to end: the README's first command serves the real data."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -51,7 +52,8 @@ def test_make_run_serves_helsinki(django_db_setup, django_db_blocker):
         assert response.status_code == 200
         assert response.json()["sub_district"]["name_fi"] == "Kluuvi"
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
         output = process.communicate(timeout=30)[0].decode()
     # The data was already there: the fixtures were not loaded twice.
     assert "already imported, nothing to do" in output
