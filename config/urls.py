@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth.views import LogoutView
 from django.urls import include, path
@@ -6,6 +7,8 @@ from drf_spectacular.views import SpectacularAPIView
 from cases.budgeting import views as budgeting_views
 from config import health
 from districts.accounts import ThrottledLoginView
+from maps import pages
+from maps.urls import page_urlpatterns
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -28,3 +31,8 @@ handler400 = "config.errors.bad_request"
 handler403 = "config.errors.permission_denied"
 handler404 = "config.errors.page_not_found"
 handler500 = "config.errors.server_error"
+
+# The map at the bare root answers in the visitor's language (cookie, then
+# Accept-Language, then Finnish); every page also has a /fi/ /sv/ /en/ URL.
+urlpatterns += [path("", pages.map_page, name="home")]
+urlpatterns += i18n_patterns(path("", include((page_urlpatterns, "pages"))))

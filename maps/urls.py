@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maps import ogc, openapi, query, tiles
+from maps import ogc, openapi, pages, query, tiles
 
 app_name = "maps"
 
@@ -36,4 +36,13 @@ urlpatterns = [
         tiles.layer_tile,
         name="layer-tile",
     ),
+]
+
+# Residents' pages, mounted under a language prefix by config/urls.py
+# (i18n_patterns) in the "pages" namespace.
+page_urlpatterns = [
+    path("", pages.map_page, name="map"),
+    path("list/", pages.list_page, name="list"),
+    path("search/", pages.search_page, name="search"),
+    path("areas/<str:level>/<str:code>/", pages.area_page, name="area"),
 ]

@@ -1,10 +1,8 @@
-from pathlib import Path
-
 import pytest
 
-from districts.importers import HELSINKI_2022, import_area_set, import_population
+from tests.fixtures_data import FIXTURES, load_fixture_data
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+__all__ = ["FIXTURES"]
 
 
 @pytest.fixture(scope="session")
@@ -12,11 +10,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """The real Helsinki areas, loaded once through the production importer;
     each test then runs in a transaction that is rolled back."""
     with django_db_blocker.unblock():
-        import_area_set(FIXTURES / "districts", HELSINKI_2022, progress=False)
-        import_population(
-            FIXTURES / "districts" / "helsinki_population_by_peruspiiri_2018-2023.csv",
-            progress=False,
-        )
+        load_fixture_data()
 
 
 @pytest.fixture(autouse=True)

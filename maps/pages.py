@@ -1,0 +1,119 @@
+"""Residents' pages: the map, the list view, area pages and search.
+
+Plain Django views. Data comes from the selectors of the apps the pages
+show; layer URLs are reversed here and handed to the page's JS through
+``json_script``, so the JS holds no URLs and no rules.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from districts.models import District
+from districts.selectors import LEVELS, area_get, area_list, population_by_year
+from maps.gazetteer import place_search
+from maps.outlines import AREA_TOLERANCE, outline_features
+
+
+def _basemap() -> dict[str, str]:
+    return {"url": settings.BASEMAP_URL, "attribution": settings.BASEMAP_ATTRIBUTION}
+
+
+def _js_strings() -> dict[str, str]:
+    """UI text the map's JS shows, translated here: the JS has no catalogue."""
+    return {
+        "openPage": _("Open the page"),
+        "areaPage": _("Area page"),
+        "population": _("Population"),
+        "noResults": _("No places found."),
+        "searchResults": _("Places found"),
+        "selected": _("Selected area"),
+    }
+
+
+def major_districts() -> list[District]:
+    return list(area_list(level=District.Level.MAJOR_DISTRICT).filter(is_sea=False))
+
+
+def map_page(request: HttpRequest) -> HttpResponse:
+    config = {
+        "mode": "city",
+        "areas": outline_features(
+            District.objects.at_level(District.Level.MAJOR_DISTRICT).on_land()
+        ),
+        "search": reverse("pages:search"),
+        "basemap": _basemap(),
+        "strings": _js_strings(),
+    }
+    return render(
+        request,
+        "maps/map.html",
+        {"config": config, "major_districts": major_districts()},
+    )
+
+
+def list_page(request: HttpRequest) -> HttpResponse:
+    areas = area_list().filter(is_sea=False)
+    by_parent: dict[int | None, list[District]] = {}
+    for area in areas:
+        by_parent.setdefault(area.parent_id, []).append(area)
+    majors = [a for a in areas if a.level == District.Level.MAJOR_DISTRICT]
+    tree = [
+        {
+            "area": major,
+            "districts": [
+                {"area": district, "sub_districts": by_parent.get(district.pk, [])}
+                for district in by_parent.get(major.pk, [])
+            ],
+        }
+        for major in majors
+    ]
+    neighbourhoods = [a for a in areas if a.level == District.Level.NEIGHBOURHOOD]
+    return render(
+        request,
+        "maps/list.html",
+        {"tree": tree, "neighbourhoods": neighbourhoods},
+    )
+
+
+def area_page(request: HttpRequest, level: str, code: str) -> HttpResponse:
+    if level not in LEVELS:
+        raise Http404(_("No such area level."))
+    area = area_get(level=level, code=code)
+    if area is None:
+        raise Http404(_("No such area."))
+    population = population_by_year(area)
+    latest_year = max(population) if population else None
+    children = list(area.children.defer("boundary").order_by("code"))
+    outlines = District.objects.filter(pk=area.pk) | District.objects.filter(
+        parent=area
+    )
+    config = {
+        "mode": "area",
+        "focus": f"{area.level}:{area.code}",
+        "areas": outline_features(outlines, tolerance=AREA_TOLERANCE),
+        "basemap": _basemap(),
+        "strings": _js_strings(),
+    }
+    context: dict[str, Any] = {
+        "area": area,
+        "ancestors": list(reversed(area.ancestors())),
+        "children": children,
+        "population": population.get(latest_year) if latest_year else None,
+        "population_year": latest_year,
+        "population_by_year": sorted(population.items(), reverse=True),
+        "config": config,
+    }
+    return render(request, "maps/area.html", context)
+
+
+def search_page(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    places = place_search(query) if query else []
+    if request.GET.get("format") == "json":
+        return JsonResponse({"query": query, "places": places})
+    return render(request, "maps/search.html", {"query": query, "places": places})

@@ -1,0 +1,39 @@
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import Resolver404, resolve, reverse, translate_url
+from django.utils.translation import get_language, get_language_info, override
+
+register = template.Library()
+
+
+def _language_url(request: HttpRequest, code: str) -> str:
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        match = None
+    if match is not None and match.view_name == "home":
+        # The bare root answers in the visitor's language and has no
+        # language prefix to swap.
+        with override(code):
+            return reverse("pages:map")
+    return translate_url(request.get_full_path(), code)
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context: dict[str, Any]) -> list[dict[str, Any]]:
+    """One link per service language to this page in that language, each
+    labelled in its own language so a reader finds theirs."""
+    request = context["request"]
+    current = (get_language() or settings.LANGUAGE_CODE)[:2]
+    return [
+        {
+            "code": code,
+            "name": get_language_info(code)["name_local"],
+            "url": _language_url(request, code),
+            "current": code == current,
+        }
+        for code, _name in settings.LANGUAGES
+    ]

@@ -1,0 +1,142 @@
+"""Real Chromium (Debian's /usr/bin/chromium) driving the app.
+
+One browser per session. The app is served by Django's live-server thread
+against the test database, whose session data was committed by
+django_db_setup; tests here use no transaction of their own, so the server
+sees exactly that data. A transactional test elsewhere flushes the tables
+when it ends, so each browser module makes sure the data is back first.
+
+Every request the page makes to any host but the test server fails the
+test: nothing may reach the internet or rely on a CDN.
+"""
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from districts.models import District
+from tests.fixtures_data import load_fixture_data
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
+
+# Playwright's sync API runs its event loop in this thread; the ORM calls
+# the tests make between page actions are plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (scripts/bootstrap)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def app_server(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        server = LiveServer("127.0.0.1")
+        yield server
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def site(app_server, django_db_blocker):
+    """The live server's base URL, with the session's data in place."""
+    with django_db_blocker.unblock():
+        if not District.objects.exists():
+            load_fixture_data()
+    return app_server.url
+
+
+class Guard:
+    """Fails on any request to another host and on any uncaught page error."""
+
+    def __init__(self, base_url: str):
+        self.host = urlsplit(base_url).netloc
+        self.foreign: list[str] = []
+        self.errors: list[str] = []
+
+    def route(self, route):
+        url = route.request.url
+        if url.startswith("data:") or urlsplit(url).netloc == self.host:
+            route.continue_()
+        else:
+            self.foreign.append(url)
+            route.abort()
+
+
+@pytest.fixture(scope="module")
+def context(browser, site):
+    guard = Guard(site)
+    context = browser.new_context(
+        base_url=site, locale="fi-FI", viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(10_000)
+    context.route("**/*", guard.route)
+    context.guard = guard
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context, request):
+    guard = context.guard
+    guard.foreign.clear()
+    guard.errors.clear()
+    page = context.new_page()
+    page.on("pageerror", lambda error: guard.errors.append(str(error)))
+    yield page
+    OUTPUT.mkdir(exist_ok=True)
+    name = re.sub(r"[^\w.-]+", "_", request.node.name)
+    page.screenshot(path=OUTPUT / f"{name}.png", full_page=True)
+    page.close()
+    assert guard.foreign == [], f"requests left the test server: {guard.foreign}"
+    assert guard.errors == [], f"JavaScript errors: {guard.errors}"
+
+
+@pytest.fixture(scope="session")
+def axe():
+    return Axe()
+
+
+def serious_violations(axe, page) -> list[str]:
+    results = axe.run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -> "
+        + ", ".join(str(node["target"]) for node in v["nodes"][:5])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def open_map(page, path="/fi/"):
+    page.goto(path)
+    page.wait_for_selector("#map[data-ready=true]")
+    return page

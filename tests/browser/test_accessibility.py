@@ -1,0 +1,19 @@
+import pytest
+
+from tests.browser.conftest import serious_violations
+
+PAGES = {
+    "map": "/{lang}/",
+    "area": "/{lang}/areas/district/301/",
+    "list": "/{lang}/list/",
+}
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_axe_finds_no_serious_violation(page, axe, name, lang):
+    page.goto(PAGES[name].format(lang=lang))
+    if page.locator(".map").count():
+        page.wait_for_selector(".map[data-ready=true]")
+    assert page.locator("html").get_attribute("lang") == lang
+    assert serious_violations(axe, page) == []

@@ -1,0 +1,16 @@
+"""The real fixture data every test session starts from, loaded through
+the production importers."""
+
+from pathlib import Path
+
+from districts.importers import HELSINKI_2022, import_area_set, import_population
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def load_fixture_data() -> None:
+    import_area_set(FIXTURES / "districts", HELSINKI_2022, progress=False)
+    import_population(
+        FIXTURES / "districts" / "helsinki_population_by_peruspiiri_2018-2023.csv",
+        progress=False,
+    )
