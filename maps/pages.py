@@ -5,6 +5,7 @@ show; layer URLs are reversed here and handed to the page's JS through
 ``json_script``, so the JS holds no URLs and no rules.
 """
 
+import json
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from leaflet.templatetags.leaflet_tags import leaflet_map
 
 from districts.models import District
 from districts.selectors import LEVELS, area_get, area_list, population_by_year
@@ -21,6 +23,14 @@ from maps.outlines import AREA_TOLERANCE, outline_features
 
 def _basemap() -> dict[str, str]:
     return {"url": settings.BASEMAP_URL, "attribution": settings.BASEMAP_ATTRIBUTION}
+
+
+def _leaflet_options() -> dict[str, Any]:
+    """django-leaflet's map options from settings.LEAFLET_CONFIG, handed to
+    L.Map.djangoMap by our JS: the CSP allows no inline script, so the
+    {% leaflet_map %} tag's own <script> cannot be used."""
+    options: dict[str, Any] = json.loads(leaflet_map("map")["djoptions"])
+    return options
 
 
 def _js_strings() -> dict[str, str]:
@@ -47,6 +57,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
         ),
         "search": reverse("pages:search"),
         "basemap": _basemap(),
+        "leaflet": _leaflet_options(),
         "strings": _js_strings(),
     }
     return render(
@@ -97,6 +108,7 @@ def area_page(request: HttpRequest, level: str, code: str) -> HttpResponse:
         "focus": f"{area.level}:{area.code}",
         "areas": outline_features(outlines, tolerance=AREA_TOLERANCE),
         "basemap": _basemap(),
+        "leaflet": _leaflet_options(),
         "strings": _js_strings(),
     }
     context: dict[str, Any] = {

@@ -76,7 +76,8 @@ def site(app_server, django_db_blocker):
 
 
 class Guard:
-    """Fails on any request to another host and on any uncaught page error."""
+    """Fails on any request to another host, any uncaught page error and any
+    console error (CSP refusals, failed loads)."""
 
     def __init__(self, base_url: str):
         self.host = urlsplit(base_url).netloc
@@ -112,6 +113,11 @@ def page(context, request):
     guard.errors.clear()
     page = context.new_page()
     page.on("pageerror", lambda error: guard.errors.append(str(error)))
+    # CSP refusals and failed loads are reported only on the console.
+    page.on(
+        "console",
+        lambda message: message.type == "error" and guard.errors.append(message.text),
+    )
     yield page
     OUTPUT.mkdir(exist_ok=True)
     name = re.sub(r"[^\w.-]+", "_", request.node.name)

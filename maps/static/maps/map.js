@@ -180,7 +180,7 @@
     });
   }
 
-  window.piiriMap = function (map) {
+  function init(map) {
     map.getContainer().classList.add("piiri-map");
     addBasemap(map);
     var areas = new Areas(map);
@@ -194,5 +194,8 @@
     }
     window.piiri = { map: map, areas: areas };
     map.getContainer().setAttribute("data-ready", "true");
-  };
+  }
+
+  var container = document.querySelector("[data-piiri-map]");
+  L.Map.djangoMap(container.id, { djoptions: config.leaflet, globals: false, callback: init });
 })();
