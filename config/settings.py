@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "districts",
     "cases",
     "cases.budgeting",
+    "cases.forums",
     "maps",
 ]
 

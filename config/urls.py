@@ -24,6 +24,7 @@ urlpatterns = [
         budgeting_views.round_page,
         name="budgeting-round-page",
     ),
+    path("", include("cases.forums.urls")),
 ]
 urlpatterns += [path("", include("maps.urls"))]
 

@@ -2,6 +2,7 @@ from collections.abc import Iterable
 
 from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
 from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Length
 
@@ -141,3 +142,17 @@ def roles_of(user: AnyUser) -> list[str]:
     if is_admin(user):
         roles.append("admin")
     return roles
+
+
+def district_by_ref(ref: str) -> District | None:
+    """``<level>:<code>`` (``sub_district:020``) to the official area."""
+    level, sep, code = ref.partition(":")
+    if not sep or not code:
+        raise ValidationError(
+            f"An area is <level>:<code>, e.g. district:101; got {ref[:40]!r}."
+        )
+    if level not in LEVELS:
+        raise ValidationError(
+            f"Unknown area level {level[:40]!r}; use one of: {', '.join(LEVELS)}."
+        )
+    return District.objects.filter(level=level, code=code).first()
