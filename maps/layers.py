@@ -12,8 +12,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from cases.forums.selectors import forums_visible_to
 from cases.models import BudgetProposal, Case, Facility
 from districts.models import District
 from districts.permissions import AnyUser
@@ -172,6 +174,17 @@ def facility_rows(viewer: Viewer) -> QuerySet:
     return Facility.objects.all()
 
 
+def forum_rows(viewer: Viewer) -> QuerySet:
+    # A forum is drawn as the area it is the forum of: its official area's
+    # boundary or its custom area's. Its venue is a meeting's business, and
+    # a forum meets in more than one place.
+    return forums_visible_to(viewer).annotate(
+        boundary=Coalesce(F("district__boundary"), F("custom_area__boundary")),
+        area_level=F("district__level"),
+        area_code=F("district__code"),
+    )
+
+
 def proposal_rows(viewer: Viewer) -> QuerySet:
     return BudgetProposal.objects.annotate(district_code=F("district__code"))
 
@@ -267,6 +280,29 @@ LAYERS: dict[str, Layer] = {
             tile_fields=("id", "kind", "name_fi", "name_sv", "name_en"),
             filters={"kind": choice_filter("kind", values_of(Facility.Kind))},
             breakdown="kind",
+        ),
+        Layer(
+            name="forums",
+            title="Forums",
+            description=(
+                "Residents' area forums, drawn as the area each is the forum "
+                "of (an official or a custom area)."
+            ),
+            rows=forum_rows,
+            geometry="boundary",
+            properties=(
+                "title",
+                "description",
+                "area_level",
+                "area_code",
+                "custom_area_id",
+                "venue_address",
+            ),
+            tile_fields=("id", "title", "area_level", "area_code"),
+            overlapping=areas_overlapping,
+            linked_to=None,
+            temporal="created_at",
+            public=False,
         ),
         Layer(
             name="budget-proposals",
