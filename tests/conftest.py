@@ -1,8 +1,17 @@
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests.fixtures_data import FIXTURES, load_fixture_data
 
 __all__ = ["FIXTURES"]
+
+# Property tests check rules, not speed: on a loaded 2-core CI machine input
+# generation and single examples can be slow without anything being wrong.
+hypothesis_settings.register_profile(
+    "piiri", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("piiri")
 
 
 @pytest.fixture(scope="session")
