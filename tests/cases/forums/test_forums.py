@@ -130,6 +130,7 @@ def test_a_venue_location_in_another_area_is_a_400(
         f"{FORUMS}{kluuvi_forum.id}/meetings/",
         meeting_body(at, venue_location=point(places.ITAKESKUS_METRO)),
         "application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
     assert response.json()["venue"] == [
