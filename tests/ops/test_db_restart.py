@@ -69,7 +69,9 @@ def test_database_restart_under_load_gives_503s_then_200s(scratch_cluster):
     assert during and {a.status for a in during} == {503}
     assert all(a.retry_after == "5" for a in answers if a.status == 503)
     assert len(after) > 5 and {a.status for a in after} == {200}
-    # Refused connections fail fast: no worker hangs on the outage.
-    assert max(a.seconds for a in answers) < 5
+    # Refused connections fail fast: no worker hangs on the outage. A hang
+    # would run into the client's 30 s timeout; the bound leaves room for a
+    # CI machine whose load average is many times its two cores.
+    assert max(a.seconds for a in answers) < 20
     assert readyz_while_down.status_code == 503
     assert readyz_while_down.json()["checks"]["default"] == "unreachable"
