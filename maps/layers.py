@@ -129,6 +129,21 @@ def choice_filter(field_name: str, choices: list[str]) -> Filter:
     return narrow
 
 
+def number_filter(field_name: str) -> Filter:
+    """``?round=2,3``: rows whose ``field_name`` is one of the numbers."""
+
+    def narrow(rows: QuerySet, value: str) -> QuerySet:
+        wanted = [v.strip() for v in value.split(",") if v.strip()]
+        if not all(v.isdigit() for v in wanted):
+            raise ValidationError(
+                f"{field_name} must be whole numbers separated by commas, "
+                f"got {value[:40]!r}."
+            )
+        return rows.filter(**{f"{field_name}__in": [int(v) for v in wanted]})
+
+    return narrow
+
+
 def apply_filters(
     layer: Layer, rows: QuerySet, params: Mapping[str, str], viewer: Viewer
 ) -> QuerySet:
@@ -324,7 +339,8 @@ LAYERS: dict[str, Layer] = {
             ),
             tile_fields=("id", "title", "status", "round"),
             filters={
-                "status": choice_filter("status", values_of(BudgetProposal.Status))
+                "status": choice_filter("status", values_of(BudgetProposal.Status)),
+                "round": number_filter("round"),
             },
             temporal="created_at",
             breakdown="status",

@@ -12,13 +12,27 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from leaflet.templatetags.leaflet_tags import leaflet_map
 
 from districts.models import District
 from districts.selectors import LEVELS, area_get, area_list, population_by_year
+from maps.features import (
+    TITLE_FIELDS,
+    filter_label,
+    filter_options,
+    item_page_url,
+    item_summary,
+    layer_title,
+    offered_layers,
+)
 from maps.gazetteer import place_search
+from maps.layers import get_layer
 from maps.outlines import AREA_TOLERANCE, outline_features
+
+# Items listed per layer beside the map: enough to browse, small to fetch.
+IN_VIEW_LIMIT = 20
 
 
 def _basemap() -> dict[str, str]:
@@ -42,7 +56,51 @@ def _js_strings() -> dict[str, str]:
         "noResults": _("No places found."),
         "searchResults": _("Places found"),
         "selected": _("Selected area"),
+        "areas": _("Areas"),
+        "turnOnLayer": _("Turn on a layer above to list its items here."),
+        "inView": _("In the map view:"),
+        "listLimited": _(
+            "The list shows at most %s items of each layer; zoom in to see others."
+        ),
+        "selectFirst": _("Select a district on the map first."),
+        "counting": _("Counting…"),
+        "inArea": _("In the area"),
     }
+
+
+def _layers_config() -> list[dict[str, Any]]:
+    """Each map layer's URLs (reversed here; the JS holds none), legend,
+    colour and filters."""
+    language = (get_language() or "fi")[:2]
+    config = []
+    for shown, layer in offered_layers():
+        tile_prefix = reverse("maps:layer-tile", args=[layer.name, 0, 0, 0])
+        page_prefix = item_page_url(layer.name, 0)
+        title_fields = [
+            name
+            for pattern in TITLE_FIELDS
+            if (name := pattern.format(lang=language)) in layer.properties
+        ]
+        config.append(
+            {
+                "name": layer.name,
+                "title": str(shown.title),
+                "colour": shown.colour,
+                "tiles": tile_prefix.removesuffix("/0/0/0.pbf") + "/{z}/{x}/{y}.pbf",
+                "items": reverse("maps:ogc-items", args=[layer.name]),
+                "page": page_prefix.removesuffix("/0/") + "/{id}/",
+                "titleFields": title_fields,
+                "filters": [
+                    {
+                        "param": param,
+                        "label": filter_label(layer.name, param),
+                        "options": filter_options(layer.name, param),
+                    }
+                    for param in shown.filters
+                ],
+            }
+        )
+    return config
 
 
 def major_districts() -> list[District]:
@@ -56,6 +114,16 @@ def map_page(request: HttpRequest) -> HttpResponse:
             District.objects.at_level(District.Level.MAJOR_DISTRICT).on_land()
         ),
         "search": reverse("pages:search"),
+        "layers": _layers_config(),
+        "listLimit": IN_VIEW_LIMIT,
+        "query": reverse("maps:polygon-query"),
+        "downloads": [
+            {"value": "geojson", "label": _("Download GeoJSON")},
+            {"value": "csv", "label": _("Download CSV")},
+            {"value": "gpkg", "label": _("Download GeoPackage")},
+        ],
+        "downloadName": _("piiri-area"),
+        "language": (get_language() or "fi")[:2],
         "basemap": _basemap(),
         "leaflet": _leaflet_options(),
         "strings": _js_strings(),
@@ -129,3 +197,20 @@ def search_page(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "json":
         return JsonResponse({"query": query, "places": places})
     return render(request, "maps/search.html", {"query": query, "places": places})
+
+
+def item_page(request: HttpRequest, collection: str, item_id: int) -> HttpResponse:
+    """One item's page; ``?format=json`` gives the map's popup the same
+    essentials, areas and link."""
+    layer = get_layer(collection)
+    item = layer.get_feature(request.user, str(item_id)).first()
+    if item is None:
+        raise Http404(_("No such item."))
+    summary = item_summary(request, layer, item)
+    if request.GET.get("format") == "json":
+        return JsonResponse(summary)
+    return render(
+        request,
+        "maps/item.html",
+        {"item": item, "summary": summary, "layer_title": layer_title(layer.name)},
+    )

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 from config.errors import bad_input_is_400
 from geo.params import MAX_TILE_ZOOM, parse_tile
 from geo.tiles import render_tile
-from maps.layers import Layer, get_layer
+from maps.layers import Layer, apply_filters, get_layer
 from maps.ogc import extent
 
 MVT = "application/vnd.mapbox-vector-tile"
@@ -36,8 +36,11 @@ def layer_tile(
 ) -> HttpResponse:
     layer = get_layer(collection)
     tile = parse_tile(z, x, y)
+    # The same filters as the items (?status=, ?kind=, ?round=, ?area=), so
+    # a filtered map asks for filtered tiles instead of hiding features.
+    rows = apply_filters(layer, layer.rows(request.user), request.GET, request.user)
     data = render_tile(
-        layer.rows(request.user),
+        rows,
         tile=tile,
         layer=layer.name,
         geometry=layer.geometry,

@@ -45,4 +45,5 @@ page_urlpatterns = [
     path("list/", pages.list_page, name="list"),
     path("search/", pages.search_page, name="search"),
     path("areas/<str:level>/<str:code>/", pages.area_page, name="area"),
+    path("items/<str:collection>/<int:item_id>/", pages.item_page, name="item"),
 ]

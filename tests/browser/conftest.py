@@ -21,6 +21,7 @@ from playwright.sync_api import sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from districts.models import District
+from tests.browser.items import create_map_items
 from tests.fixtures_data import load_fixture_data
 
 CHROMIUM = "/usr/bin/chromium"
@@ -44,6 +45,10 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
+            # pytest-django creates the test database only when a collected
+            # test is marked for it; without this, running the browser tests
+            # alone would point the server at the development database.
+            item.add_marker(pytest.mark.django_db)
 
 
 @pytest.fixture(scope="session")
@@ -73,6 +78,14 @@ def site(app_server, django_db_blocker):
         if not District.objects.exists():
             load_fixture_data()
     return app_server.url
+
+
+@pytest.fixture(scope="module")
+def map_items(site, django_db_blocker):
+    with django_db_blocker.unblock():
+        items = create_map_items()
+        yield items
+        items.delete()
 
 
 class Guard:

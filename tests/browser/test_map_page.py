@@ -1,3 +1,5 @@
+from playwright.sync_api import expect
+
 from districts.models import District
 from tests.browser.conftest import open_map
 
@@ -67,7 +69,7 @@ def test_a_keyboard_user_reaches_an_area_on_the_map_and_the_list_view(page):
         raise AssertionError("no area on the map was reachable with Tab")
     page.keyboard.press("Enter")
     link = page.locator(".leaflet-popup a.popup-link")
-    page.wait_for_function("document.activeElement.className === 'popup-link'")
+    expect(link).to_be_focused()
     assert link.get_attribute("href") == "/en/areas/major_district/3/"
     page.keyboard.press("Enter")
     page.wait_for_url("**/en/areas/major_district/3/")

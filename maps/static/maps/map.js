@@ -180,6 +180,269 @@
     });
   }
 
+
+  function queryString(params) {
+    var parts = Object.keys(params).filter(function (k) { return params[k] !== ""; })
+      .map(function (k) { return encodeURIComponent(k) + "=" + encodeURIComponent(params[k]); });
+    return parts.length ? "?" + parts.join("&") : "";
+  }
+
+  /* VectorGrid's point features inherit CircleMarker.getLatLng but have no
+   * latlng (they live in tile pixels); Leaflet >= 1.8 then fails on every
+   * click. Without getLatLng, Leaflet takes the pointer's position. */
+  var pointsPatched = false;
+  function patchPointFeatures(grid) {
+    if (pointsPatched) return;
+    Object.keys(grid._vectorTiles || {}).some(function (key) {
+      var features = grid._vectorTiles[key]._features || {};
+      return Object.keys(features).some(function (id) {
+        var feature = features[id].feature;
+        var proto = Object.getPrototypeOf(feature);
+        if (feature instanceof L.CircleMarker && proto !== L.CircleMarker.prototype) {
+          proto.getLatLng = null;
+          pointsPatched = true;
+        }
+        return pointsPatched;
+      });
+    });
+  }
+
+  function featureLatLng(geometry) {
+    var c = geometry.coordinates;
+    while (Array.isArray(c[0])) c = c[0];
+    return L.latLng(c[1], c[0]);
+  }
+
+  /* Toggleable item layers: vector tiles from the layer API, filtered on
+   * the server, plus a keyboard-reachable list of what is in view. */
+  function Layers(map) {
+    this.map = map;
+    this.active = {};
+    this.defs = {};
+    var self = this;
+    map.createPane("piiri-features").style.zIndex = 450;
+    config.layers.forEach(function (def) {
+      self.defs[def.name] = def;
+      var checkbox = document.querySelector('[data-piiri-layer="' + def.name + '"]');
+      var swatch = checkbox && checkbox.parentNode.querySelector(".swatch");
+      if (swatch) swatch.style.backgroundColor = def.colour;
+      if (!checkbox) return;
+      var rebuild = function () { self.show(def, checkbox.checked); };
+      checkbox.addEventListener("change", rebuild);
+      document.querySelectorAll('[data-piiri-filter="' + def.name + '"]').forEach(function (select) {
+        select.addEventListener("change", function () { if (checkbox.checked) rebuild(); });
+      });
+    });
+    var timer = null;
+    map.on("moveend", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () { self.listInView(); }, 250);
+    });
+  }
+
+  Layers.prototype.filters = function (def) {
+    var params = {};
+    document.querySelectorAll('[data-piiri-filter="' + def.name + '"]').forEach(function (select) {
+      params[select.name] = select.value;
+    });
+    return params;
+  };
+
+  Layers.prototype.show = function (def, on) {
+    var map = this.map;
+    var self = this;
+    if (this.active[def.name]) map.removeLayer(this.active[def.name]);
+    delete this.active[def.name];
+    if (on) {
+      var style = {};
+      style[def.name] = {
+        radius: 6, weight: 1.5, color: "#ffffff", fill: true, fillColor: def.colour, fillOpacity: 0.9
+      };
+      var grid = L.vectorGrid.protobuf(def.tiles + queryString(this.filters(def)), {
+        pane: "piiri-features",
+        interactive: true,
+        maxNativeZoom: 18,
+        vectorTileLayerStyles: style,
+        getFeatureId: function (feature) { return feature.properties.id; }
+      });
+      grid.on("click", function (event) {
+        var latlng = event.latlng || map.mouseEventToLatLng(event.originalEvent);
+        self.open(def, event.layer.properties.id, latlng, false);
+      });
+      grid.addTo(map);
+      grid.on("tileload", function () { patchPointFeatures(grid); });
+      grid.on("load", function () { map.getContainer().setAttribute("data-tiles-" + def.name, "loaded"); });
+      this.active[def.name] = grid;
+    }
+    this.listInView();
+  };
+
+  Layers.prototype.open = function (def, id, latlng, focus) {
+    var map = this.map;
+    var url = def.page.replace("{id}", encodeURIComponent(id)) + "?format=json";
+    fetch(url, { headers: { Accept: "application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (item) {
+        var box = popupContent(item.title, item.rows, item.url, text.openPage);
+        box.insertBefore(el("p", { class: "popup-layer", text: def.title }), box.firstChild);
+        if (item.areas.length) {
+          var list = el("ul", { class: "popup-areas", "aria-label": text.areas });
+          item.areas.forEach(function (area) {
+            var link = el("a", { href: area.url, text: area.name });
+            list.appendChild(el("li", {}, [document.createTextNode(area.level + ": "), link]));
+          });
+          box.insertBefore(list, box.querySelector(".popup-link"));
+        }
+        L.popup({ maxWidth: 320 }).setLatLng(latlng).setContent(box).openOn(map);
+        if (focus) focusPopup(map);
+      });
+  };
+
+  Layers.prototype.listInView = function () {
+    var self = this;
+    var list = document.getElementById("in-view");
+    var status = document.getElementById("in-view-status");
+    if (!list) return;
+    var names = Object.keys(this.active);
+    if (!names.length) {
+      list.textContent = "";
+      status.textContent = text.turnOnLayer;
+      return;
+    }
+    var b = this.map.getBounds();
+    var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(5); }).join(",");
+    Promise.all(names.map(function (name) {
+      var def = self.defs[name];
+      var params = self.filters(def);
+      params.bbox = bbox;
+      params.limit = config.listLimit;
+      return fetch(def.items + queryString(params), { headers: { Accept: "application/geo+json" } })
+        .then(function (response) { return response.json(); })
+        .then(function (page) { return { def: def, page: page }; });
+    })).then(function (answers) {
+      list.textContent = "";
+      var counts = [];
+      answers.forEach(function (answer) {
+        var def = answer.def;
+        counts.push(def.title + ": " + answer.page.numberMatched);
+        answer.page.features.forEach(function (feature) {
+          if (!feature.geometry) return;
+          var props = feature.properties;
+          var title = def.titleFields.map(function (f) { return props[f]; }).filter(Boolean)[0] || String(feature.id);
+          var button = el("button", { type: "button", class: "link-button", text: title });
+          button.addEventListener("click", function () {
+            var latlng = featureLatLng(feature.geometry);
+            self.map.panTo(latlng);
+            self.open(def, feature.id, latlng, true);
+          });
+          var item = el("li", {}, [el("span", { class: "swatch", "aria-hidden": "true" }), button]);
+          item.firstChild.style.backgroundColor = def.colour;
+          item.appendChild(el("span", { class: "visually-hidden", text: " (" + def.title + ")" }));
+          list.appendChild(item);
+        });
+      });
+      status.textContent = text.inView + " " + counts.join(", ") + ". " + text.listLimited.replace("%s", config.listLimit);
+    });
+  };
+
+  /* Draw-to-query through the planners' query API: counts, the list, and
+   * downloads in every format it offers. */
+  function Query(map, areas, layers) {
+    var self = this;
+    this.map = map;
+    this.out = document.getElementById("query-result");
+    this.drawn = null;
+    if (!this.out || !map.pm) return;
+    map.pm.setLang(config.language === "sv" ? "sv" : config.language === "fi" ? "fi" : "en");
+    map.pm.addControls({
+      position: "topleft", drawMarker: false, drawCircleMarker: false, drawPolyline: false,
+      drawCircle: false, drawText: false, drawRectangle: true, drawPolygon: true,
+      editMode: false, dragMode: false, cutPolygon: false, removalMode: false, rotateMode: false
+    });
+    // Geoman's toolbar links carry their name only in the parent's title.
+    map.getContainer().querySelectorAll(".leaflet-buttons-control-button").forEach(function (button) {
+      var title = button.parentNode.getAttribute("title");
+      if (title) button.setAttribute("aria-label", title);
+    });
+    map.on("pm:create", function (event) {
+      if (self.drawn) map.removeLayer(self.drawn);
+      self.drawn = event.layer;
+      self.run({ geometry: event.layer.toGeoJSON().geometry });
+    });
+    var draw = document.querySelector("[data-piiri-draw]");
+    if (draw) draw.addEventListener("click", function () { map.pm.enableDraw("Polygon"); });
+    var selected = document.querySelector("[data-piiri-query-selected]");
+    if (selected) selected.addEventListener("click", function () {
+      if (!areas.selected) { self.out.textContent = text.selectFirst; return; }
+      var props = areas.selected.feature.properties;
+      self.run({ area: props.level + ":" + props.code });
+    });
+  }
+
+  Query.prototype.body = function (area) {
+    var body = Object.assign({}, area);
+    body.collections = config.layers.map(function (def) { return def.name; });
+    return JSON.stringify(body);
+  };
+
+  Query.prototype.run = function (area) {
+    var self = this;
+    this.out.textContent = text.counting;
+    fetch(config.query, { method: "POST", headers: { "Content-Type": "application/json" }, body: this.body(area) })
+      .then(function (response) {
+        return response.json().then(function (answer) { return { ok: response.ok, answer: answer }; });
+      })
+      .then(function (result) {
+        self.out.textContent = "";
+        if (!result.ok) {
+          self.out.appendChild(el("p", { class: "error", text: result.answer.detail || JSON.stringify(result.answer) }));
+          return;
+        }
+        self.show(area, result.answer);
+      });
+  };
+
+  Query.prototype.show = function (area, answer) {
+    var self = this;
+    var table = el("table", { class: "query-counts" });
+    table.appendChild(el("caption", { text: text.inArea }));
+    config.layers.forEach(function (def) {
+      var count = answer.counts[def.name] ? answer.counts[def.name].count : 0;
+      var row = el("tr", { "data-collection": def.name }, [el("th", { scope: "row", text: def.title }), el("td", { text: String(count) })]);
+      table.appendChild(row);
+    });
+    this.out.appendChild(table);
+    var list = el("ul", { class: "query-list" });
+    var defs = {};
+    config.layers.forEach(function (def) { defs[def.name] = def; });
+    answer.features.features.slice(0, config.listLimit).forEach(function (feature) {
+      var def = defs[feature.properties.collection];
+      if (!def) return;
+      var title = def.titleFields.map(function (f) { return feature.properties[f]; }).filter(Boolean)[0] || String(feature.id);
+      list.appendChild(el("li", {}, [el("a", { href: def.page.replace("{id}", feature.id), text: title })]));
+    });
+    if (list.childNodes.length) this.out.appendChild(list);
+    var downloads = el("p", { class: "downloads" });
+    config.downloads.forEach(function (format) {
+      var button = el("button", { type: "button", class: "link-button", text: format.label });
+      button.addEventListener("click", function () { self.download(area, format.value); });
+      downloads.appendChild(button);
+      downloads.appendChild(document.createTextNode(" "));
+    });
+    this.out.appendChild(downloads);
+  };
+
+  Query.prototype.download = function (area, format) {
+    fetch(config.query + "?format=" + encodeURIComponent(format), {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: this.body(area)
+    }).then(function (response) { return response.blob(); }).then(function (blob) {
+      var link = el("a", { href: URL.createObjectURL(blob), download: config.downloadName + "." + format });
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+    });
+  };
+
   function init(map) {
     map.getContainer().classList.add("piiri-map");
     addBasemap(map);
@@ -192,7 +455,9 @@
       map.fitBounds(areas.byKey[hash].getBounds());
       areas.select(hash);
     }
-    window.piiri = { map: map, areas: areas };
+    var layers = config.layers ? new Layers(map) : null;
+    var query = config.query ? new Query(map, areas, layers) : null;
+    window.piiri = { map: map, areas: areas, layers: layers, query: query };
     map.getContainer().setAttribute("data-ready", "true");
   }
 

@@ -1,0 +1,60 @@
+"""A few clearly made-up items at real places, for the browser tests.
+
+Committed (the live server cannot see a test's transaction) and removed
+when the module that asked for them ends.
+"""
+
+from dataclasses import dataclass
+
+from cases.models import BudgetProposal, Case, Facility
+from cases.services.links import areas_link
+from districts.models import District
+from tests import places
+
+
+@dataclass
+class MapItems:
+    pending_case: Case
+    decided_case: Case
+    playground: Facility
+    proposal: BudgetProposal
+
+    def delete(self):
+        for item in (self.pending_case, self.decided_case, self.playground):
+            item.delete()
+        self.proposal.delete()
+
+
+def create_map_items() -> MapItems:
+    pending = Case.objects.create(
+        diary_number="TEST 2026-000001",
+        title_fi="TESTI: Rautatientorin penkit",
+        title_sv="TEST: Bänkarna på Järnvägstorget",
+        status=Case.Status.PENDING,
+        location=places.RAILWAY_STATION,
+    )
+    decided = Case.objects.create(
+        diary_number="TEST 2026-000002",
+        title_fi="TESTI: Itäkeskuksen pyörätelineet",
+        status=Case.Status.DECIDED,
+        location=places.ITAKESKUS_METRO,
+    )
+    playground = Facility.objects.create(
+        kind=Facility.Kind.PLAYGROUND,
+        name_fi="TESTI: Leikkipuisto Malmi",
+        name_sv="TEST: Lekparken Malm",
+        source="test",
+        source_id="map-1",
+        location=places.MALMI_AIRPORT,
+    )
+    proposal = BudgetProposal.objects.create(
+        round=1,
+        source_id="test-map-1",
+        title="TEST: Suomenlinna benches",
+        district=District.objects.get(level="major_district", code="1"),
+        location=places.SUOMENLINNA_CHURCH,
+    )
+    areas_link(Case, [pending.pk, decided.pk])
+    areas_link(Facility, [playground.pk])
+    areas_link(BudgetProposal, [proposal.pk])
+    return MapItems(pending, decided, playground, proposal)

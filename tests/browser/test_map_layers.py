@@ -1,0 +1,129 @@
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import open_map
+
+FEATURES = "#map .leaflet-piiri-features-pane path"
+
+
+@pytest.fixture
+def map_page(page, map_items):
+    return open_map(page, "/en/")
+
+
+def wait_for_features(page, count):
+    # expect() polls from Python: the CSP forbids the eval that a string
+    # wait_for_function would need.
+    expect(page.locator(FEATURES)).to_have_count(count)
+
+
+@pytest.mark.parametrize(
+    ("layer", "count"), [("cases", 2), ("facilities", 1), ("budget-proposals", 1)]
+)
+def test_toggling_a_layer_shows_and_hides_its_features(map_page, layer, count):
+    page = map_page
+    assert page.locator(FEATURES).count() == 0
+    page.check(f"#layer-{layer}")
+    wait_for_features(page, count)
+    page.uncheck(f"#layer-{layer}")
+    wait_for_features(page, 0)
+
+
+def test_a_filter_asks_the_server_for_matching_features_only(map_page):
+    page = map_page
+    page.check("#layer-cases")
+    wait_for_features(page, 2)
+    page.select_option("#filter-cases-status", "decided")
+    wait_for_features(page, 1)
+    expect(page.locator("#in-view li button")).to_have_text(
+        ["TESTI: Itäkeskuksen pyörätelineet"]
+    )
+
+
+def test_clicking_a_feature_opens_its_popup_and_then_its_page(map_page, map_items):
+    page = map_page
+    page.check("#layer-facilities")
+    wait_for_features(page, 1)
+    page.locator(FEATURES).first.click(force=True)
+    popup = page.locator(".leaflet-popup")
+    popup.wait_for()
+    assert popup.locator("h2").inner_text() == "TESTI: Leikkipuisto Malmi"
+    areas = popup.locator(".popup-areas").inner_text()
+    assert "Northern" in areas or "North-Eastern" in areas
+    popup.get_by_role("link", name="Open the page").click()
+    page.wait_for_url(f"**/en/items/facilities/{map_items.playground.pk}/")
+    assert page.locator("h1").inner_text() == "TESTI: Leikkipuisto Malmi"
+
+
+def test_a_keyboard_user_turns_on_a_layer_and_opens_a_features_page(
+    map_page, map_items
+):
+    page = map_page
+    page.focus("#layer-budget-proposals")
+    page.keyboard.press("Space")
+    page.wait_for_selector("#in-view li button")
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('#in-view') !== null"):
+            break
+    else:
+        raise AssertionError("the list of items in view was not reachable by Tab")
+    assert page.evaluate("document.activeElement.textContent") == (
+        "TEST: Suomenlinna benches"
+    )
+    page.keyboard.press("Enter")
+    expect(page.locator(".leaflet-popup a.popup-link")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/en/items/budget-proposals/{map_items.proposal.pk}/")
+
+
+def query_counts(page):
+    rows = page.locator("#query-result .query-counts tr")
+    return {
+        row.get_attribute("data-collection"): int(row.locator("td").inner_text())
+        for row in rows.all()
+    }
+
+
+def api_counts(page, body):
+    response = page.request.post(
+        "/api/v1/query",
+        data=json.dumps(body),
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.ok, response.text()
+    return {name: entry["count"] for name, entry in response.json()["counts"].items()}
+
+
+def test_drawing_a_polygon_gives_the_same_counts_as_the_query_api(map_page):
+    page = map_page
+    page.evaluate("window.piiri.map.setView([60.19, 24.99], 11, {animate: false})")
+    page.get_by_role("button", name="Draw an area").click()
+    box = page.locator("#map").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    corners = [(-250, -200), (250, -200), (250, 200), (-250, 200)]
+    for dx, dy in corners:
+        page.mouse.click(cx + dx, cy + dy)
+    page.mouse.click(cx + corners[0][0], cy + corners[0][1])
+    page.wait_for_selector("#query-result .query-counts")
+    shown = query_counts(page)
+    drawn = page.evaluate("window.piiri.query.drawn.toGeoJSON().geometry")
+    expected = api_counts(page, {"geometry": drawn, "collections": list(shown)})
+    assert shown == expected
+    # The polygon covers the centre and the east: both test cases are in it.
+    assert shown["cases"] >= 2
+    assert page.locator("#query-result .downloads button").count() == 3
+
+
+def test_the_selected_district_can_be_queried_without_drawing(map_page):
+    page = map_page
+    page.locator("[data-piiri-select='major_district:1']").click()
+    page.get_by_role("button", name="Use the selected district").click()
+    page.wait_for_selector("#query-result .query-counts")
+    shown = query_counts(page)
+    assert shown == api_counts(
+        page, {"area": "major_district:1", "collections": list(shown)}
+    )
+    assert shown["budget-proposals"] >= 1 and shown["cases"] >= 1

@@ -1,0 +1,59 @@
+import mapbox_vector_tile
+import pytest
+
+from tests.browser.items import create_map_items
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def items():
+    return create_map_items()
+
+
+def test_item_page_shows_essentials_and_every_area_in_the_language(client, items):
+    case = items.pending_case
+    response = client.get(f"/sv/items/cases/{case.pk}/")
+    html = response.content.decode()
+    assert "<h1>TEST: Bänkarna på Järnvägstorget</h1>" in html
+    assert "anhängigt" in html
+    assert 'href="/sv/areas/sub_district/020/">Gloet</a>' in html
+    summary = client.get(f"/en/items/cases/{case.pk}/", {"format": "json"}).json()
+    assert summary["url"] == f"/en/items/cases/{case.pk}/"
+    assert ("Status", "pending") in [tuple(row) for row in summary["rows"]]
+    assert [a["url"] for a in summary["areas"]] == [
+        "/en/areas/major_district/1/",
+        "/en/areas/district/101/",
+        "/en/areas/sub_district/020/",
+        "/en/areas/neighbourhood/02/",
+    ]
+
+
+@pytest.mark.parametrize("path", ["/fi/items/cases/999999/", "/fi/items/nothing/1/"])
+def test_unknown_item_or_collection_is_404(client, path):
+    assert client.get(path).status_code == 404
+
+
+def decoded_ids(response):
+    layers = mapbox_vector_tile.decode(response.content)
+    return sorted(f["properties"]["id"] for f in layers["cases"]["features"])
+
+
+def test_tiles_take_the_map_filters(client, items):
+    # The z9 tile holding all of Helsinki.
+    tile = "/tiles/cases/9/291/148.pbf"
+    assert decoded_ids(client.get(tile)) == sorted(
+        [items.pending_case.pk, items.decided_case.pk]
+    )
+    assert decoded_ids(client.get(tile, {"status": "decided"})) == [
+        items.decided_case.pk
+    ]
+    assert client.get(tile, {"status": "lost"}).status_code == 400
+
+
+def test_proposal_round_filter_rejects_words(client, items):
+    response = client.get("/ogc/collections/budget-proposals/items", {"round": "one"})
+    assert response.status_code == 400
+    assert "round" in response.json()["detail"]
+    ok = client.get("/ogc/collections/budget-proposals/items", {"round": "1"})
+    assert ok.json()["numberMatched"] == 1
