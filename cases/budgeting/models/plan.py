@@ -1,3 +1,4 @@
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +35,15 @@ class Plan(Located):
     source_id = models.PositiveIntegerField(
         _("OmaStadi plan id"), null=True, blank=True
     )
-    title = models.CharField(_("title"), max_length=300, blank=True)
+    title = models.CharField(
+        _("title"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Imported plans have no title of their own in the open data; they "
+            "show the titles of the proposals they merged."
+        ),
+    )
     description = models.TextField(_("description"), blank=True)
     area = models.ForeignKey(
         District,
@@ -44,6 +53,19 @@ class Plan(Located):
         on_delete=models.PROTECT,
         related_name="+",
         help_text=_("Empty for a city-wide plan."),
+    )
+    proposals = models.ManyToManyField(
+        "cases.BudgetProposal",
+        verbose_name=_("merged proposals"),
+        related_name="plans",
+        blank=True,
+    )
+    # As the source lists them; ``proposals`` holds those that were found.
+    source_proposal_ids = ArrayField(
+        models.CharField(max_length=60),
+        verbose_name=_("OmaStadi ids of the merged proposals"),
+        default=list,
+        blank=True,
     )
     cost = models.PositiveBigIntegerField(_("cost (EUR)"))
     on_ballot = models.BooleanField(_("on the ballot"), default=True)

@@ -31,7 +31,15 @@ class Round(models.Model):
         _("round number"), unique=True, help_text=_("OmaStadi's round number.")
     )
     name = models.CharField(_("name"), max_length=200)
-    total_amount = models.PositiveBigIntegerField(_("total amount (EUR)"))
+    total_amount = models.PositiveBigIntegerField(
+        _("total amount (EUR)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Empty when not known: the open data of past OmaStadi rounds has "
+            "no announced budgets."
+        ),
+    )
     city_wide_amount = models.PositiveBigIntegerField(
         _("city-wide amount (EUR)"),
         default=0,
@@ -77,7 +85,8 @@ class Round(models.Model):
         ordering = ["number"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(city_wide_amount__lte=models.F("total_amount")),
+                condition=Q(total_amount__isnull=True)
+                | Q(city_wide_amount__lte=models.F("total_amount")),
                 name="round_city_wide_within_total",
             ),
             models.CheckConstraint(
@@ -96,7 +105,9 @@ class Round(models.Model):
         return self.name
 
     @property
-    def district_amount(self) -> int:
+    def district_amount(self) -> int | None:
+        if self.total_amount is None:
+            return None
         return self.total_amount - self.city_wide_amount
 
     def phase(self, kind: str) -> "Phase | None":

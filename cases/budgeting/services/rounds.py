@@ -59,6 +59,8 @@ def round_allocate(round_: Round) -> list[AreaBudget]:
 
     Refused once ballots exist: the budget a voter filled in must not move.
     """
+    if round_.district_amount is None:
+        raise rejected("no_total", "The round's total amount is not known.")
     if round_.ballots.exists():
         raise rejected(
             "ballots_exist", "The round already has ballots; its budgets are fixed."
