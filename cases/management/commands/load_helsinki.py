@@ -4,6 +4,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from cases.budgeting.importers import import_omastadi_plans
 from districts.importers import HELSINKI_2022, import_area_set, import_population
 from districts.management.commands.import_areas import write_report
 
@@ -31,6 +32,13 @@ class Command(BaseCommand):
                 FIXTURES
                 / "districts"
                 / "helsinki_population_by_peruspiiri_2018-2023.csv",
+                skip_known=skip,
+            )
+        )
+        # After the proposals: plans link to the proposals they merged.
+        reports.append(
+            import_omastadi_plans(
+                FIXTURES / "budgeting" / "helsinki_omastadi_plans_rounds1-3.csv",
                 skip_known=skip,
             )
         )
