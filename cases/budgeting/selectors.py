@@ -86,6 +86,30 @@ class PoolResult:
     def spent(self) -> int:
         return sum(p.cost for p in self.plans if p.selected)
 
+    def comparison(self) -> list[dict[str, Any]]:
+        """The greedy count beside the Method of Equal Shares, plan by plan,
+        in the greedy count's order; empty when not counted here."""
+        greedy = self.tallies.get(Tally.Method.GREEDY)
+        mes = self.tallies.get(Tally.Method.EQUAL_SHARES)
+        if greedy is None:
+            return []
+        titles = {p.pk: str(p) for p in self.plans}
+        funded = (
+            {line.plan_id for line in mes.lines.all() if line.selected}
+            if mes
+            else set()
+        )
+        return [
+            {
+                "plan": titles.get(line.plan_id, line.plan_id),
+                "votes": line.votes,
+                "greedy": line.selected,
+                "note": line.note,
+                "equal_shares": line.plan_id in funded,
+            }
+            for line in greedy.lines.all()
+        ]
+
 
 def results(round_: Round) -> list[PoolResult]:
     """Each pool's plans with their outcome, and the tallies (greedy and

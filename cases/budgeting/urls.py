@@ -35,5 +35,10 @@ urlpatterns = [
         apis.PabulibExportApi.as_view(),
         name="pabulib",
     ),
+    path(
+        "plans/<int:plan_id>/implementation",
+        apis.PlanImplementationApi.as_view(),
+        name="plan-implementation",
+    ),
     path("receipts/<str:code>", apis.ReceiptApi.as_view(), name="receipt"),
 ]

@@ -23,6 +23,7 @@ from cases.budgeting.rules import ballots
 from cases.budgeting.rules.eligibility import VoterIdentity, ineligibility
 from cases.budgeting.services.rounds import rejected
 from districts.models import District
+from districts.permissions import ensure, is_admin
 
 # Unambiguous when read aloud or from paper: no 0/O, 1/I/L.
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -125,6 +126,11 @@ def ballot_submit(
     """Record a ballot, or refuse it with a ValidationError whose code says
     why: voting_closed, not_resident, too_young, unknown_plan, wrong_area,
     over_budget, under_minimum, too_many_plans, empty, duplicate."""
+    if channel == Ballot.Channel.PAPER:
+        ensure(
+            entered_by is not None and is_admin(entered_by),
+            "Only staff may enter paper ballots.",
+        )
     today = timezone.localdate(now or timezone.now())
     round_ = Round.objects.prefetch_related("phases", "area_budgets__district").get(
         pk=round_.pk

@@ -16,6 +16,7 @@ from cases.budgeting.models import (
 )
 from cases.budgeting.rules.allocation import allocate
 from districts.models import District, Population
+from districts.permissions import AnyUser, coordinates, ensure, is_admin
 
 
 def rejected(code: str, message: str) -> ValidationError:
@@ -119,11 +120,18 @@ def plan_create(
 def plan_implementation_update(
     plan: Plan,
     *,
+    user: AnyUser,
     status: str,
     started_on: dt.date | None = None,
     done_on: dt.date | None = None,
     notes: str | None = None,
 ) -> Plan:
+    """Staff and the coordinators of the plan's major district follow a
+    selected plan's implementation; residents read it on the results map."""
+    ensure(
+        is_admin(user) or (plan.area is not None and coordinates(user, plan.area)),
+        "Only staff and the area's coordinators update an implementation.",
+    )
     if not plan.selected:
         raise rejected(
             "not_selected", "Only a selected plan has an implementation to follow."

@@ -172,6 +172,8 @@ def test_results_and_pabulib_export_after_the_count(client, round_, plans):
         (plans["benches"].pk, 1),
     ]
     assert set(central["tallies"]) == {"greedy", "equal_shares"}
+    page = client.get(f"/budgeting/rounds/{round_.number}/").content.decode()
+    assert "Method of Equal Shares" in page
 
     response = client.get(export)
     assert response.status_code == 200
@@ -193,7 +195,9 @@ def test_round_page_shows_allocation_and_results(client, round_, plans):
     assert "Park" in html
 
 
-def test_results_layer_shows_selected_plans_with_implementation(client, round_):
+def test_results_layer_shows_selected_plans_with_implementation(
+    client, round_, admin_user
+):
     from tests import places
     from tests.cases.budgeting.conftest import major
 
@@ -218,7 +222,11 @@ def test_results_layer_shows_selected_plans_with_implementation(client, round_):
     services.tally_compute(round_, publish=True)
     kallio.refresh_from_db()
     services.plan_implementation_update(
-        kallio, status="in_progress", started_on=dt.date(2026, 9, 1), notes="Tendered"
+        kallio,
+        user=admin_user,
+        status="in_progress",
+        started_on=dt.date(2026, 9, 1),
+        notes="Tendered",
     )
     response = client.get(f"{BASE}/rounds/{round_.number}/results.geojson")
     assert response["Content-Type"] == "application/geo+json"
@@ -231,3 +239,39 @@ def test_results_layer_shows_selected_plans_with_implementation(client, round_):
     assert props["implementation_started_on"] == "2026-09-01"
     everything = client.get(f"{BASE}/results.geojson?area=3").json()["features"]
     assert [f["id"] for f in everything] == [kallio.pk]
+
+
+def test_implementation_is_updated_by_staff_and_the_areas_coordinators(
+    client, admin_user, django_user_model, round_, plans
+):
+    from districts.services import coordinator_assign
+    from tests.cases.budgeting.conftest import major
+
+    assert cast(client, round_, [plans["park"].pk]).status_code == 201
+    Phase.objects.filter(round=round_, kind="voting").update(
+        ends_on=dt.date.today() - dt.timedelta(days=1)
+    )
+    services.tally_compute(round_, publish=True)
+    url = f"{BASE}/plans/{plans['park'].pk}/implementation"
+    body = {"status": "done", "done_on": "2027-06-01", "notes": "Opened"}
+    assert client.patch(url, body, content_type="application/json").status_code in (
+        401,
+        403,
+    )
+    southern = django_user_model.objects.create_user("south")
+    central = django_user_model.objects.create_user("central")
+    coordinator_assign(actor=admin_user, user=southern, area=major("1"))
+    coordinator_assign(actor=admin_user, user=central, area=major("3"))
+    client.force_login(southern)
+    assert client.patch(url, body, content_type="application/json").status_code == 403
+    client.force_login(central)
+    response = client.patch(url, body, content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["implementation"]["status"] == "done"
+    assert response.json()["implementation"]["done_on"] == "2027-06-01"
+    missing_date = client.patch(
+        f"{BASE}/plans/{plans['library'].pk}/implementation",
+        {"status": "in_progress"},
+        content_type="application/json",
+    )
+    assert missing_date.status_code == 400  # library was not selected
