@@ -245,3 +245,18 @@ def test_pabulib_export_round_trips_through_the_pabutools_parser():
         ["7"],
     ]
     assert instance.meta["subunit"] == "Keskinen"
+
+
+def test_equal_shares_funds_the_minority_that_greedy_leaves_out():
+    # Four voters want plans 1-3 (40 EUR each), two want plan 4 (30 EUR);
+    # budget 100. Greedy spends it all on the majority's plans 1 and 2; each
+    # voter's equal share (100 / 6) lets the minority pay for plan 4.
+    ballots_ = [[1, 2, 3]] * 4 + [[4]] * 2
+    counts = tally.vote_counts(ballots_)
+    candidates = [
+        tally.Candidate(p, cost, counts[p])
+        for p, cost in {1: 40, 2: 40, 3: 40, 4: 30}.items()
+    ]
+    greedy = {line.plan for line in tally.greedy(100, candidates) if line.selected}
+    assert greedy == {1, 2}
+    assert tally.equal_shares(100, candidates, ballots_) == {1, 4}
