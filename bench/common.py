@@ -47,7 +47,11 @@ def prepare_database(url: str) -> None:
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
     env = {**os.environ, "DATABASE_URL": url, "PIIRI_DEV": "1"}
-    for command in (["migrate", "--noinput", "-v", "0"], ["load_helsinki"]):
+    for command in (
+        ["migrate", "--noinput", "-v", "0"],
+        ["createcachetable"],
+        ["load_helsinki"],
+    ):
         subprocess.run([PY, "manage.py", *command], cwd=ROOT, env=env, check=True)
 
 

@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 # name -> module with a main(); each writes its own result files.
 BENCHMARKS = {
+    "layers": "bench.layers",
     "locate": "bench.locate",
     "make_run": "bench.make_run",
 }

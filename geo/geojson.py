@@ -6,7 +6,7 @@ Python and nothing is serialised twice.
 """
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.contrib.gis.db.models.functions import Transform
 from django.db import connections
@@ -61,7 +61,7 @@ class FeaturePage(NamedTuple):
     returned: int
 
 
-def feature_page(
+def feature_page_sql(
     queryset: QuerySet,
     *,
     geometry: str,
@@ -70,9 +70,9 @@ def feature_page(
     limit: int,
     id_field: str = "id",
     precision: int = PRECISION,
-) -> FeaturePage:
-    """One page of ``queryset`` as features, with the number of rows the
-    whole queryset matches: one statement, one round trip."""
+) -> tuple[str, tuple]:
+    """The statement behind ``feature_page``: the count of every matching
+    row, the count on the page and the page's features as JSON text."""
     count_sql, count_params = queryset.order_by().values("pk").query.sql_with_params()
     sql, params = _feature_rows(
         queryset[offset : offset + limit],
@@ -85,8 +85,15 @@ def feature_page(
                {_features_agg(id_field, precision)}
         FROM ({sql}) AS t
     """
+    return wrapped, (*count_params, *params)
+
+
+def feature_page(queryset: QuerySet, **options: Any) -> FeaturePage:
+    """One page of ``queryset`` as features, with the number of rows the
+    whole queryset matches: one statement, one round trip."""
+    sql, params = feature_page_sql(queryset, **options)
     with connections[queryset.db].cursor() as cursor:
-        cursor.execute(wrapped, (*count_params, *params))
+        cursor.execute(sql, params)
         matched, returned, text = cursor.fetchone()
     return FeaturePage(str(text), int(matched), int(returned))
 

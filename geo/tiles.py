@@ -7,6 +7,7 @@ come from code, never from requests.
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import Transform
@@ -40,7 +41,7 @@ class AsMVTGeom(Func):
     template = f"%(function)s(%(expressions)s, {EXTENT}, {BUFFER}, true)"
 
 
-def render_tile(
+def tile_sql(
     queryset: QuerySet,
     *,
     tile: Tile,
@@ -48,22 +49,19 @@ def render_tile(
     geometry: str,
     fields: Sequence[str],
     max_features: int = MAX_FEATURES,
-) -> bytes:
-    """One MVT layer named ``layer`` holding ``queryset``'s rows in ``tile``.
+) -> tuple[str, tuple]:
+    """The one statement rendering ``queryset``'s rows in ``tile`` as an MVT
+    layer named ``layer``.
 
     The envelope (plus the buffer the geometries are clipped to) is
     transformed to the storage CRS, never the column, so the spatial index
-    finds the rows. Empty when no row lies in the tile.
+    finds the rows.
     """
-    margin = BUFFER / EXTENT
+    envelope = TileEnvelope(tile, margin=BUFFER / EXTENT)
     rows = (
-        queryset.filter(
-            **{
-                f"{geometry}__intersects": Transform(
-                    TileEnvelope(tile, margin=margin), srid.STORAGE
-                )
-            }
-        )
+        # A tile has no order; the model's default ordering would only sort.
+        queryset.order_by()
+        .filter(**{f"{geometry}__intersects": Transform(envelope, srid.STORAGE)})
         .annotate(
             _mvt_geom=AsMVTGeom(
                 Transform(geometry, srid.WEB_MERCATOR), TileEnvelope(tile)
@@ -73,7 +71,42 @@ def render_tile(
     )
     sql, params = rows.query.sql_with_params()
     wrapped = f"SELECT ST_AsMVT(t, %s, {EXTENT}, '_mvt_geom') FROM ({sql}) AS t"
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(wrapped, (layer, *params))
+    return wrapped, (layer, *params)
+
+
+def _execute(db: str, sql: str, params: Sequence[Any]) -> bytes:
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, params)
         (tile_bytes,) = cursor.fetchone()
     return bytes(tile_bytes or b"")
+
+
+def render_tile(queryset: QuerySet, **tile_options: Any) -> bytes:
+    """The tile as bytes (see ``tile_sql``); empty when no row lies in it."""
+    return _execute(queryset.db, *tile_sql(queryset, **tile_options))
+
+
+# Tile coordinates no real tile has: compiled in, then swapped per tile.
+_SENTINEL = Tile(1_000_000_007, 1_000_000_009, 1_000_000_021)
+
+
+class CompiledTile:
+    """``tile_sql`` for a queryset that is the same for every tile (a layer
+    everyone sees alike): the ORM compiles it once, a tile only swaps in its
+    z/x/y. Saves the per-request query compilation on the hottest path."""
+
+    def __init__(self, queryset: QuerySet, **tile_options: Any) -> None:
+        self.db = queryset.db
+        self.sql, params = tile_sql(queryset, tile=_SENTINEL, **tile_options)
+        self.params = list(params)
+        self.slots = [
+            (i, _SENTINEL.index(p))
+            for i, p in enumerate(self.params)
+            if isinstance(p, int) and p in _SENTINEL
+        ]
+
+    def render(self, tile: Tile) -> bytes:
+        params = list(self.params)
+        for position, axis in self.slots:
+            params[position] = tile[axis]
+        return _execute(self.db, self.sql, params)

@@ -144,6 +144,12 @@ def number_filter(field_name: str) -> Filter:
     return narrow
 
 
+def _all_filter_names() -> set[str]:
+    return {"area", "custom_area"} | {
+        name for layer in LAYERS.values() for name in layer.filters
+    }
+
+
 def apply_filters(
     layer: Layer, rows: QuerySet, params: Mapping[str, str], viewer: Viewer
 ) -> QuerySet:
@@ -356,3 +362,7 @@ def get_layer(name: str) -> Layer:
         raise Http404(
             f"No collection {name[:60]!r}; collections: {', '.join(LAYERS)}."
         ) from None
+
+
+# Every request parameter some layer filters by.
+FILTER_PARAMETERS = frozenset(_all_filter_names())

@@ -96,15 +96,18 @@ def chosen_layers(body: Any) -> list[Layer]:
     return [LAYERS[name] for name in names]
 
 
-def breakdown(layer: Layer, rows: QuerySet) -> dict[str, int]:
+def breakdown_rows(layer: Layer, rows: QuerySet) -> QuerySet:
     assert layer.breakdown
-    counted = (
+    return (
         rows.order_by()
         .values_list(layer.breakdown)
         .annotate(n=Count("pk"))
         .order_by(layer.breakdown)
     )
-    return {str(value): n for value, n in counted}
+
+
+def breakdown(layer: Layer, rows: QuerySet) -> dict[str, int]:
+    return {str(value): n for value, n in breakdown_rows(layer, rows)}
 
 
 def features_text(pages: Iterable[str]) -> str:

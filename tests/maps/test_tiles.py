@@ -95,3 +95,17 @@ def test_tilejson_points_at_the_tiles_of_the_collection(client):
     assert document["vector_layers"][0]["id"] == "districts"
     west, south, east, north = document["bounds"]
     assert 24.7 < west < east < 25.3 and 59.9 < south < north < 60.32
+
+
+@pytest.mark.parametrize("zoom", [8, 12, 14])
+def test_a_compiled_tile_statement_renders_the_same_tile(zoom):
+    from geo.params import Tile
+    from geo.tiles import CompiledTile, render_tile
+    from maps.layers import LAYERS
+
+    layer = LAYERS["sub-districts"]
+    options = {"layer": layer.name, "geometry": "boundary", "fields": layer.tile_fields}
+    compiled = CompiledTile(layer.rows(None), **options)
+    tile = Tile(*tile_of(24.9414, 60.1710, zoom))
+    assert compiled.render(tile) == render_tile(layer.rows(None), tile=tile, **options)
+    assert mapbox_vector_tile.decode(compiled.render(tile))["sub-districts"]["features"]

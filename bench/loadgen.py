@@ -1,0 +1,125 @@
+"""Load generation for the layer benchmark: TiPg as a peer server, and
+clients that time each request at a given concurrency."""
+
+import os
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+import psycopg
+
+from bench.common import ROOT, psycopg_url, stats
+from bench.server import free_port
+
+TIPG_CASES = "public.cases_case"
+
+
+# -- servers ----------------------------------------------------------------
+
+
+@contextmanager
+def tipg_server(url: str, *, workers: int) -> Iterator[str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": psycopg_url(url),
+        "TIPG_DB_SCHEMAS": '["public"]',
+        "TIPG_MAX_FEATURES_PER_TILE": "10000",
+        "TIPG_MAX_FEATURES_PER_QUERY": "10000",
+    }
+    process = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "uvicorn"),
+            "tipg.main:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if httpx.get(f"{base}/collections/{TIPG_CASES}", timeout=5).is_success:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("TiPg did not start")
+            time.sleep(0.5)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+# -- running ----------------------------------------------------------------
+
+
+def run(
+    make_call: Callable[[], Callable[[Any], None]],
+    inputs: list[Any],
+    concurrency: int,
+) -> dict[str, float]:
+    """Latency of each input and throughput, ``concurrency`` clients each
+    with its own connection (made by ``make_call``)."""
+    local = threading.local()
+    samples: list[float] = []
+    lock = threading.Lock()
+
+    def one(item: Any) -> None:
+        if not hasattr(local, "call"):
+            local.call = make_call()
+        t0 = time.perf_counter()
+        local.call(item)
+        elapsed = (time.perf_counter() - t0) * 1000
+        with lock:
+            samples.append(elapsed)
+
+    # Warm each client's connection outside the timing.
+    start = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(one, inputs))
+    return stats(samples, time.perf_counter() - start)
+
+
+def http_client(expect: tuple[int, ...] = (200, 204)) -> Callable[[], Any]:
+    def make() -> Callable[[Any], None]:
+        client = httpx.Client(timeout=60)
+
+        def call(request: tuple[str, str, Any]) -> None:
+            method, url, body = request
+            response = client.request(method, url, json=body)
+            response.read()
+            assert response.status_code in expect, (url, response.status_code)
+
+        return call
+
+    return make
+
+
+def sql_client(url: str) -> Callable[[], Any]:
+    def make() -> Callable[[Any], None]:
+        conn = psycopg.connect(psycopg_url(url), autocommit=True)
+
+        def call(statements: list[tuple[str, tuple]]) -> None:
+            for sql, params in statements:
+                conn.execute(sql, params).fetchall()
+
+        return call
+
+    return make
