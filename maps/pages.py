@@ -12,12 +12,14 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from leaflet.templatetags.leaflet_tags import leaflet_map
 
 from districts.models import District
 from districts.selectors import LEVELS, area_get, area_list, population_by_year
+from maps.area_contents import area_contents
 from maps.features import (
     TITLE_FIELDS,
     filter_label,
@@ -30,6 +32,7 @@ from maps.features import (
 from maps.gazetteer import place_search
 from maps.layers import get_layer
 from maps.outlines import AREA_TOLERANCE, outline_features
+from maps.reports import area_map, map_parts
 
 # Items listed per layer beside the map: enough to browse, small to fetch.
 IN_VIEW_LIMIT = 20
@@ -187,6 +190,7 @@ def area_page(request: HttpRequest, level: str, code: str) -> HttpResponse:
         "population_year": latest_year,
         "population_by_year": sorted(population.items(), reverse=True),
         "config": config,
+        **area_contents(area, request.user),
     }
     return render(request, "maps/area.html", context)
 
@@ -214,3 +218,35 @@ def item_page(request: HttpRequest, collection: str, item_id: int) -> HttpRespon
         "maps/item.html",
         {"item": item, "summary": summary, "layer_title": layer_title(layer.name)},
     )
+
+
+# folium writes its map as inline script and styles. The report alone allows
+# them; every source is still this site, as the default policy requires.
+REPORT_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
+    "form-action 'self'"
+)
+
+
+def area_report(request: HttpRequest, level: str, code: str) -> HttpResponse:
+    if level not in LEVELS:
+        raise Http404(_("No such area level."))
+    area = area_get(level=level, code=code)
+    if area is None:
+        raise Http404(_("No such area."))
+    population = population_by_year(area)
+    latest_year = max(population) if population else None
+    context = {
+        "area": area,
+        "population": population.get(latest_year) if latest_year else None,
+        "population_year": latest_year,
+        "children": list(area.children.defer("boundary").order_by("code")),
+        "map": map_parts(area_map(area)),
+        "today": timezone.localdate(),
+        **area_contents(area, request.user),
+    }
+    response = render(request, "maps/report.html", context)
+    response["Content-Security-Policy"] = REPORT_CSP
+    return response

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from maps import ogc, openapi, pages, query, tiles
+from maps.feeds import AreaFeed
 
 app_name = "maps"
 
@@ -45,5 +46,11 @@ page_urlpatterns = [
     path("list/", pages.list_page, name="list"),
     path("search/", pages.search_page, name="search"),
     path("areas/<str:level>/<str:code>/", pages.area_page, name="area"),
+    path("areas/<str:level>/<str:code>/feed/", AreaFeed(), name="area-feed"),
+    path(
+        "areas/<str:level>/<str:code>/report/",
+        pages.area_report,
+        name="area-report",
+    ),
     path("items/<str:collection>/<int:item_id>/", pages.item_page, name="item"),
 ]

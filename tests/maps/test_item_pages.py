@@ -57,3 +57,18 @@ def test_proposal_round_filter_rejects_words(client, items):
     assert "round" in response.json()["detail"]
     ok = client.get("/ogc/collections/budget-proposals/items", {"round": "1"})
     assert ok.json()["numberMatched"] == 1
+
+
+def test_area_feed_lists_new_items_in_the_area(client, items):
+    import feedparser
+
+    response = client.get("/en/areas/major_district/1/feed/")
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = feedparser.parse(response.content)
+    assert feed.feed.title == "New in Southern"
+    links = {entry.link.split("testserver")[-1] for entry in feed.entries}
+    assert links == {
+        f"/en/items/cases/{items.pending_case.pk}/",
+        f"/en/items/budget-proposals/{items.proposal.pk}/",
+    }
+    assert client.get("/en/areas/major_district/99/feed/").status_code == 404

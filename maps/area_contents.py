@@ -1,0 +1,88 @@
+"""What an area page and its feed show: the items in an official area,
+read through the apps' selectors and the stored area links."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from cases.forums.selectors import forum_list, meeting_list
+from cases.models import BudgetProposal, Case, Facility
+from districts.models import District
+from districts.permissions import AnyUser
+from maps.features import item_page_url, item_title
+
+# Rows per section on the page; the count says how many there are.
+SECTION_LIMIT = 15
+FEED_LIMIT = 30
+
+
+@dataclass
+class Section:
+    rows: list[dict[str, Any]]
+    count: int
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.rows)
+
+
+def _section(items: QuerySet, collection: str, detail: str = "") -> Section:
+    rows = [
+        {
+            "title": item_title(item),
+            "url": item_page_url(collection, item.pk),
+            "detail": str(getattr(item, f"get_{detail}_display")()) if detail else "",
+        }
+        for item in items[:SECTION_LIMIT]
+    ]
+    return Section(rows=rows, count=items.count())
+
+
+@dataclass
+class ForumRow:
+    title: str
+    next_meeting: Any = None
+    meetings: list[Any] = field(default_factory=list)
+
+
+def area_contents(area: District, viewer: AnyUser) -> dict[str, Any]:
+    cases = Case.objects.in_area(area.pk).filter(status=Case.Status.PENDING)
+    facilities = Facility.objects.in_area(area.pk).order_by("kind", "name_fi")
+    proposals = BudgetProposal.objects.in_area(area.pk).order_by("-round", "title")
+    upcoming = meeting_list(viewer=viewer, area=area, since=timezone.now())
+    next_by_forum: dict[int, Any] = {}
+    for meeting in upcoming:
+        next_by_forum.setdefault(meeting.forum_id, meeting)
+    forums = [
+        ForumRow(title=forum.title, next_meeting=next_by_forum.get(forum.pk))
+        for forum in forum_list(viewer=viewer, district=area)[:SECTION_LIMIT]
+    ]
+    return {
+        "cases": _section(cases.order_by("-opened_on", "-id"), "cases"),
+        "facilities": _section(facilities, "facilities", "kind"),
+        "proposals": _section(proposals, "budget-proposals", "status"),
+        "forums": forums,
+    }
+
+
+def area_news(area: District) -> list[dict[str, Any]]:
+    """The newest cases and budget proposals in the area, newest first."""
+    news: list[dict[str, Any]] = []
+    for model, collection in ((Case, "cases"), (BudgetProposal, "budget-proposals")):
+        items = model.objects.in_area(area.pk).order_by("-created_at")[:FEED_LIMIT]  # type: ignore[attr-defined]
+        news.extend(
+            {
+                "title": item_title(item),
+                "url": item_page_url(collection, item.pk),
+                "created_at": item.created_at,
+                "collection": collection,
+                "id": item.pk,
+            }
+            for item in items
+        )
+    epoch = datetime.min.replace(tzinfo=timezone.get_current_timezone())
+    news.sort(key=lambda row: row["created_at"] or epoch, reverse=True)
+    return news[:FEED_LIMIT]
