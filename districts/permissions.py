@@ -130,3 +130,7 @@ def can_assign_coordinators(user: AnyUser) -> bool:
 
 def can_read_audit_log(user: AnyUser) -> bool:
     return is_admin(user)
+
+
+def can_use_coordinator_pages(user: AnyUser) -> bool:
+    return is_admin(user) or is_coordinator(user)

@@ -1,36 +1,41 @@
 from django.urls import include, path
 
-from cases.forums import apis, feeds
+from cases.forums import feeds, views
+from cases.forums.apis import forums, meetings, residents
 
 app_name = "forums"
 
 API = [
-    path("forums/", apis.ForumListApi.as_view(), name="forum-list"),
-    path("forums/<int:pk>/", apis.ForumDetailApi.as_view(), name="forum-detail"),
+    path("forums/", forums.ForumListApi.as_view(), name="forum-list"),
+    path("forums/<int:pk>/", forums.ForumDetailApi.as_view(), name="forum-detail"),
     path(
         "forums/<int:pk>/meetings/",
-        apis.ForumMeetingListApi.as_view(),
+        meetings.ForumMeetingListApi.as_view(),
         name="forum-meetings",
     ),
-    path("meetings/<int:pk>/", apis.MeetingDetailApi.as_view(), name="meeting-detail"),
+    path(
+        "meetings/<int:pk>/", meetings.MeetingDetailApi.as_view(), name="meeting-detail"
+    ),
     path(
         "meetings/<int:pk>/agenda/",
-        apis.AgendaItemCreateApi.as_view(),
+        meetings.AgendaItemCreateApi.as_view(),
         name="agenda-item-create",
     ),
     path(
         "agenda-items/<int:pk>/",
-        apis.AgendaItemDeleteApi.as_view(),
+        meetings.AgendaItemDeleteApi.as_view(),
         name="agenda-item-delete",
     ),
     path(
         "meetings/<int:pk>/minutes",
-        apis.MinutesPublishApi.as_view(),
+        meetings.MinutesPublishApi.as_view(),
         name="minutes-publish",
     ),
-    path("follows/", apis.FollowListApi.as_view(), name="follow-list"),
-    path("follows/<int:pk>/", apis.FollowDeleteApi.as_view(), name="follow-delete"),
-    path("dashboard", apis.DashboardApi.as_view(), name="dashboard"),
+    path("follows/", residents.FollowListApi.as_view(), name="follow-list"),
+    path(
+        "follows/<int:pk>/", residents.FollowDeleteApi.as_view(), name="follow-delete"
+    ),
+    path("dashboard", residents.DashboardApi.as_view(), name="dashboard"),
 ]
 
 FEEDS = [
@@ -43,4 +48,15 @@ FEEDS = [
     for kind, view in (("atom", feeds.MeetingAtomFeed()), ("ics", feeds.meetings_ics))
 ]
 
-urlpatterns = [path("api/v1/", include(API)), *FEEDS]
+PAGES = [
+    path("coordinator/", views.dashboard, name="page-dashboard"),
+    path("coordinator/forums/new", views.forum_new, name="page-forum-new"),
+    path("coordinator/forums/<int:pk>/", views.forum_page, name="page-forum"),
+    path(
+        "coordinator/forums/<int:pk>/meetings/new",
+        views.meeting_new,
+        name="page-meeting-new",
+    ),
+]
+
+urlpatterns = [path("api/v1/", include(API)), *FEEDS, *PAGES]
