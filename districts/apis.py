@@ -1,4 +1,5 @@
 import json
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from districts.models import CustomArea, District
+from districts.models import AuditLog, CustomArea, District
 from districts.selectors import (
     LEVELS,
     area_get,
@@ -42,6 +43,18 @@ def area_ref(area: District | None) -> dict[str, Any] | None:
         "name_sv": area.name_sv,
         "name_en": area.name_en or area.name_fi,
     }
+
+
+def paginated(
+    view: APIView,
+    request: Request,
+    rows: Any,
+    row: Callable[[Request, Any], dict[str, Any]],
+) -> Response:
+    """One limit/offset page of ``rows``, each shaped by ``row``."""
+    paginator = LimitOffsetPagination()
+    page = paginator.paginate_queryset(rows, request, view=view) or []
+    return paginator.get_paginated_response([row(request, item) for item in page])
 
 
 def check_level(level: str) -> str:
@@ -219,11 +232,7 @@ class CustomAreaListApi(APIView):
     def get(self, request: Request) -> Response:
         mine = request.query_params.get("mine") in ("1", "true")
         areas = custom_area_list(viewer=request.user, mine=mine)
-        paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(areas, request, view=self) or []
-        return paginator.get_paginated_response(
-            [custom_area_row(request, area) for area in page]
-        )
+        return paginated(self, request, areas, custom_area_row)
 
     @extend_schema(
         request=CustomAreaInputSerializer, responses={201: OpenApiTypes.OBJECT}
@@ -315,19 +324,16 @@ class AuditLogListApi(APIView):
         entries = audit_log_list(
             viewer=request.user, object_type=request.query_params.get("object_type")
         )
-        paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(entries, request, view=self) or []
-        return paginator.get_paginated_response(
-            [
-                {
-                    "at": entry.at.isoformat(),
-                    "actor": entry.actor.get_username() if entry.actor else None,
-                    "action": entry.action,
-                    "object_type": entry.object_type,
-                    "object_id": entry.object_id,
-                    "object": entry.object_repr,
-                    "changes": entry.changes,
-                }
-                for entry in page
-            ]
-        )
+        return paginated(self, request, entries, audit_log_row)
+
+
+def audit_log_row(request: Request, entry: AuditLog) -> dict[str, Any]:
+    return {
+        "at": entry.at.isoformat(),
+        "actor": entry.actor.get_username() if entry.actor else None,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "object": entry.object_repr,
+        "changes": entry.changes,
+    }

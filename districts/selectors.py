@@ -149,10 +149,10 @@ def district_by_ref(ref: str) -> District | None:
     level, sep, code = ref.partition(":")
     if not sep or not code:
         raise ValidationError(
-            f"An area is <level>:<code>, e.g. district:101; got {ref[:40]!r}."
+            f"'area' must be <level>:<code>, e.g. district:101; got {ref[:40]!r}."
         )
     if level not in LEVELS:
         raise ValidationError(
             f"Unknown area level {level[:40]!r}; use one of: {', '.join(LEVELS)}."
         )
-    return District.objects.filter(level=level, code=code).first()
+    return District.objects.filter(level=level, code=code).defer("boundary").first()

@@ -45,6 +45,18 @@ def to_storage(source_srid: int) -> CoordTransform:
     return CoordTransform(SpatialReference(source_srid), SpatialReference(srid.STORAGE))
 
 
+def apply_changes(instance: models.Model, fields: dict[str, Any]) -> dict[str, Any]:
+    """Set ``fields`` on ``instance``; return those that changed, as the
+    audit log records them (JSON values, other values as text)."""
+    changes = {}
+    for name, value in fields.items():
+        if getattr(instance, name) != value:
+            plain = isinstance(value, str | int | bool | list)
+            changes[name] = value if plain else str(value)
+            setattr(instance, name, value)
+    return changes
+
+
 def check_custom_boundary(boundary: MultiPolygon) -> None:
     """A drawn area must have an area and touch Helsinki."""
     if not boundary.valid:
@@ -112,9 +124,7 @@ def custom_area_update(
     unknown = set(fields) - set(CUSTOM_AREA_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
-    changes = {
-        name: value for name, value in fields.items() if getattr(area, name) != value
-    }
+    changes = apply_changes(area, fields)
     if boundary is not None:
         check_custom_boundary(boundary)
         ensure(
@@ -123,8 +133,6 @@ def custom_area_update(
         )
         area.boundary = boundary
         changes["boundary"] = "redrawn"
-    for name, value in fields.items():
-        setattr(area, name, value)
     area.full_clean()
     area.save()
     if changes:

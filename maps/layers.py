@@ -19,7 +19,7 @@ from cases.forums.selectors import forums_visible_to
 from cases.models import BudgetProposal, Case, Facility
 from districts.models import District
 from districts.permissions import AnyUser
-from districts.selectors import LEVELS, custom_areas_visible_to
+from districts.selectors import custom_areas_visible_to, district_by_ref
 
 Viewer = AnyUser
 # Narrows a layer's rows by one request parameter's value.
@@ -83,19 +83,11 @@ class Layer:
 
 def official_area(spec: str) -> int:
     """``<level>:<code>`` to that area's id."""
-    level, sep, code = spec.partition(":")
-    if not sep or not code:
-        raise ValidationError(
-            f"'area' must be <level>:<code>, e.g. district:101; got {spec[:40]!r}."
-        )
-    if level not in LEVELS:
-        raise ValidationError(
-            f"Unknown area level {level[:40]!r}; use one of: {', '.join(LEVELS)}."
-        )
-    found = District.objects.filter(level=level, code=code).values_list("id", flat=True)
-    if not found:
+    district = district_by_ref(spec)
+    if district is None:
+        level, _, code = spec.partition(":")
         raise Http404(f"No {level} with code {code[:40]!r}.")
-    return found[0]
+    return district.pk
 
 
 def custom_area(raw: str | int, viewer: Viewer) -> Subquery:

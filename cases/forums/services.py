@@ -28,7 +28,7 @@ from districts.permissions import (
     can_see_custom_area,
     ensure,
 )
-from districts.services import audit_record
+from districts.services import apply_changes, audit_record
 
 FORUM_FIELDS = {"title", "description", "venue_facility", "venue_address"}
 MEETING_FIELDS = {
@@ -86,17 +86,6 @@ def check_times(starts_at: datetime, ends_at: datetime) -> None:
         )
 
 
-def changed_fields(instance: Any, fields: dict[str, Any]) -> dict[str, Any]:
-    changes = {}
-    for name, value in fields.items():
-        if getattr(instance, name) != value:
-            changes[name] = (
-                value if isinstance(value, str | int | bool | list) else str(value)
-            )
-            setattr(instance, name, value)
-    return changes
-
-
 def check_fields(fields: Iterable[str], allowed: set[str]) -> None:
     unknown = set(fields) - allowed
     if unknown:
@@ -150,7 +139,7 @@ def forum_update(*, actor: AnyUser, forum: Forum, **fields: Any) -> Forum:
             location=None,
             field="venue_facility",
         )
-    changes = changed_fields(forum, fields)
+    changes = apply_changes(forum, fields)
     forum.full_clean()
     forum.save()
     if changes:
@@ -218,7 +207,7 @@ def meeting_update(*, actor: AnyUser, meeting: Meeting, **fields: Any) -> Meetin
         facility=fields.get("venue_facility"),
         location=fields.get("venue_location"),
     )
-    changes = changed_fields(meeting, fields)
+    changes = apply_changes(meeting, fields)
     meeting.full_clean()
     meeting.save()
     if changes:

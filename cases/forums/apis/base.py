@@ -4,10 +4,8 @@ import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.forums.models import Forum, Meeting
@@ -95,12 +93,6 @@ def meeting_row(request: Request, meeting: Meeting) -> dict[str, Any]:
         "accessibility_notes": meeting.accessibility_notes,
         "url": request.build_absolute_uri(f"/api/v1/meetings/{meeting.pk}/"),
     }
-
-
-def paginated(view: APIView, request: Request, rows: Any, row: Any) -> Response:
-    paginator = LimitOffsetPagination()
-    page = paginator.paginate_queryset(rows, request, view=view) or []
-    return paginator.get_paginated_response([row(request, item) for item in page])
 
 
 def with_facility(data: dict[str, Any]) -> dict[str, Any]:

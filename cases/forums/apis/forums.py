@@ -13,10 +13,10 @@ from cases.forums.apis.base import (
     custom_area,
     forum_row,
     official_area,
-    paginated,
     with_facility,
 )
 from cases.forums.models import Forum
+from districts.apis import paginated
 
 
 class ForumInputSerializer(serializers.Serializer):

@@ -16,12 +16,12 @@ from cases.forums.apis.base import (
     WritesNeedSignIn,
     by_id,
     meeting_row,
-    paginated,
     with_facility,
 )
 from cases.forums.apis.forums import forum_or_404
 from cases.forums.models import AgendaItem, Meeting
 from cases.models import BudgetProposal, Case
+from districts.apis import paginated
 from geo.params import parse_geometry
 
 
