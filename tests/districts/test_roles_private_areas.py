@@ -151,6 +151,8 @@ def test_its_forums_are_not_listed(client, secret):
     forum_id = secret["forum"].id
 
     def check(client, visible):
+        layer = client.get("/ogc/collections/forums/items").json()["features"]
+        assert (forum_id in [f["id"] for f in layer]) is visible
         listed = client.get("/api/v1/forums/").json()["results"]
         assert (forum_id in [f["id"] for f in listed]) is visible
         assert client.get(f"/api/v1/forums/{forum_id}/").status_code == (
