@@ -34,7 +34,7 @@ def area_or_404(code: str) -> District | None:
     if code == CITY_WIDE:
         return None
     area = District.objects.filter(
-        level=District.Level.MAJOR_DISTRICT, code=code
+        level=District.Level.MAJOR_DISTRICT, code=selectors.checked_area_code(code)
     ).first()
     if area is None:
         raise Http404(f"No major district {code[:10]!r}; use 1-8 or {CITY_WIDE}.")

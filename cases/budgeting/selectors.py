@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 
 from cases.budgeting.models import AreaBudget, Ballot, Plan, Round, Tally
@@ -63,7 +64,16 @@ def area_filter(code: str | None) -> dict[str, Any]:
         return {}
     if code == CITY_WIDE:
         return {"area__isnull": True}
-    return {"area__code": code}
+    return {"area__code": checked_area_code(code)}
+
+
+def checked_area_code(code: str) -> str:
+    if not (code.isascii() and code.isdigit() and len(code) <= 3):
+        raise ValidationError(
+            f"Unknown area {code[:20]!r}: use a major district's code (1-8) "
+            f"or {CITY_WIDE}."
+        )
+    return code
 
 
 def plan_list(

@@ -275,3 +275,28 @@ def test_implementation_is_updated_by_staff_and_the_areas_coordinators(
         content_type="application/json",
     )
     assert missing_date.status_code == 400  # library was not selected
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "payload"),
+    [
+        ("get", "/rounds/99999999999999999999/", None),
+        ("get", "/rounds/{n}/plans/?selected=maybe", None),
+        ("get", "/receipts/" + "X" * 500, None),
+        ("post", "/rounds/{n}/ballots", {"plans": [2**70], "voter": voter()}),
+        ("post", "/rounds/{n}/ballots", {"plans": [1] * 501, "voter": voter()}),
+        (
+            "post",
+            "/rounds/{n}/ballots",
+            {"plans": [1], "voter": voter(birth_date="0001-01-01")},
+        ),
+        ("get", "/rounds/{n}/areas/%00/pabulib.pb", None),
+    ],
+)
+def test_odd_input_is_a_4xx_never_a_500(client, round_, method, path, payload):
+    url = BASE + path.format(n=round_.number)
+    if payload is None:
+        response = getattr(client, method)(url)
+    else:
+        response = client.post(url, payload, content_type="application/json")
+    assert 400 <= response.status_code < 500, (response.status_code, response.content)
