@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 BENCHMARKS = {
     "layers": "bench.layers",
     "locate": "bench.locate",
+    "mappage": "bench.mappage",
     "make_run": "bench.make_run",
 }
 

@@ -4,6 +4,10 @@
 (function () {
   "use strict";
 
+  // VectorGrid's canvas renderer still calls fakeStop, removed in Leaflet
+  // 1.9; this is what it did.
+  if (!L.DomEvent.fakeStop) L.DomEvent.fakeStop = function (e) { e._stopped = true; };
+
   var config = JSON.parse(document.getElementById("piiri-map-config").textContent);
   var text = config.strings;
 
@@ -240,6 +244,17 @@
     });
   }
 
+  /* Features drawn by a layer's loaded tiles (for tests and the bench). */
+  Layers.prototype.featureCount = function (name) {
+    var grid = this.active[name];
+    if (!grid) return 0;
+    var count = 0;
+    Object.keys(grid._vectorTiles || {}).forEach(function (key) {
+      count += Object.keys(grid._vectorTiles[key]._features || {}).length;
+    });
+    return count;
+  };
+
   Layers.prototype.filters = function (def) {
     var params = {};
     document.querySelectorAll('[data-piiri-filter="' + def.name + '"]').forEach(function (select) {
@@ -260,6 +275,9 @@
       };
       var grid = L.vectorGrid.protobuf(def.tiles + queryString(this.filters(def)), {
         pane: "piiri-features",
+        // Canvas, not SVG: a city-wide view can hold tens of thousands of
+        // points, which as DOM nodes would stall the page.
+        rendererFactory: L.canvas.tile,
         interactive: true,
         maxNativeZoom: 18,
         vectorTileLayerStyles: style,
@@ -456,6 +474,18 @@
       areas.select(hash);
     }
     var layers = config.layers ? new Layers(map) : null;
+    // ?layers=cases,facilities opens the map with those layers on (links
+    // and bookmarks can share a view).
+    var wanted = new URLSearchParams(window.location.search).get("layers");
+    if (layers && wanted) {
+      wanted.split(",").forEach(function (name) {
+        var checkbox = document.querySelector('[data-piiri-layer="' + name + '"]');
+        if (checkbox && layers.defs[name]) {
+          checkbox.checked = true;
+          layers.show(layers.defs[name], true);
+        }
+      });
+    }
     var query = config.query ? new Query(map, areas, layers) : null;
     window.piiri = { map: map, areas: areas, layers: layers, query: query };
     map.getContainer().setAttribute("data-ready", "true");

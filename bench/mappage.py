@@ -1,0 +1,137 @@
+"""The residents' map under load: first render of the map page with every
+item layer on, over 100,000 synthetic cases (bench/synthetic.py via
+bench.layers.load_cases), in headless Chromium (Debian's /usr/bin/chromium).
+
+Measured per run, each in a fresh browser context (cold cache): the time
+from navigation until the network is idle with all layers drawn, and the
+largest single response. The goal (issue 5): under 3 s, no response over
+1 MB.
+
+    .venv/bin/python bench/run.py mappage
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any
+
+from playwright.sync_api import sync_playwright
+
+from bench.common import ROOT, bench_database_url, prepare_database, write_results
+from bench.layers import load_cases, tune
+from bench.server import app_server
+
+CASES = 100_000
+RUNS = int(os.environ.get("BENCH_MAP_RUNS", 5))
+LAYERS = "cases,facilities,forums,budget-proposals"
+PAGE = f"/fi/?layers={LAYERS}"
+LIMIT_S = 3.0
+LIMIT_BYTES = 1_000_000
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def collect_static(url: str) -> None:
+    env = {**os.environ, "DATABASE_URL": url, "PIIRI_DEV": "1"}
+    subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "manage.py", "collectstatic", "--noinput"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def one_run(browser: Any, base: str) -> dict[str, Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sizes: list[tuple[int, str]] = []
+    foreign: list[str] = []
+
+    def on_response(response: Any) -> None:
+        if not response.url.startswith(base):
+            foreign.append(response.url)
+            return
+        body = response.body() if response.status not in (204, 304) else b""
+        sizes.append((len(body), response.url.removeprefix(base)))
+
+    page.on("response", on_response)
+    started = time.perf_counter()
+    page.goto(base + PAGE, wait_until="networkidle", timeout=60_000)
+    elapsed = time.perf_counter() - started
+    drawn = page.evaluate(
+        "Object.keys(window.piiri.layers.active)"
+        ".reduce((n, name) => n + window.piiri.layers.featureCount(name), 0)"
+    )
+    context.close()
+    largest = max(sizes)
+    return {
+        "seconds": round(elapsed, 3),
+        "requests": len(sizes),
+        "bytes": sum(size for size, _ in sizes),
+        "largest_bytes": largest[0],
+        "largest_url": largest[1],
+        "features_drawn": drawn,
+        "foreign_requests": foreign,
+    }
+
+
+def main() -> None:
+    url = bench_database_url()
+    prepare_database(url)
+    load_cases(url, CASES)
+    tune(url)
+    collect_static(url)
+    with app_server(url) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        one_run(browser, base)  # warm the server's connections and caches
+        runs = [one_run(browser, base) for _ in range(RUNS)]
+        browser.close()
+    seconds = [r["seconds"] for r in runs]
+    largest = max(runs, key=lambda r: r["largest_bytes"])
+    result = {
+        "cases": CASES,
+        "page": PAGE,
+        "runs": runs,
+        "median_seconds": statistics.median(seconds),
+        "max_seconds": max(seconds),
+        "largest_response_bytes": largest["largest_bytes"],
+        "largest_response_url": largest["largest_url"],
+        "under_3_s": max(seconds) < LIMIT_S,
+        "no_response_over_1_mb": largest["largest_bytes"] <= LIMIT_BYTES,
+    }
+    rows = "\n".join(
+        f"| {i + 1} | {r['seconds']:.2f} | {r['requests']} | {r['bytes']:,} | "
+        f"{r['largest_bytes']:,} | {r['features_drawn']} |"
+        for i, r in enumerate(runs)
+    )
+    markdown = f"""
+Map page `{PAGE}` with {CASES:,} synthetic cases, all item layers on, cold
+browser context per run, headless Chromium, app under gunicorn (2 workers).
+
+| run | seconds to network idle | requests | bytes | largest response | features drawn |
+|---|---|---|---|---|---|
+{rows}
+
+Median {result["median_seconds"]:.2f} s, worst {result["max_seconds"]:.2f} s
+(goal < {LIMIT_S:.0f} s: {"met" if result["under_3_s"] else "NOT met"}).
+Largest single response {result["largest_response_bytes"]:,} bytes
+(`{result["largest_response_url"]}`; goal <= 1 MB:
+{"met" if result["no_response_over_1_mb"] else "NOT met"}).
+"""
+    write_results("mappage", result, markdown)
+    print(markdown, file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
