@@ -1,8 +1,6 @@
 """Load generation for the layer benchmark: TiPg as a peer server, and
 clients that time each request at a given concurrency."""
 
-import os
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -14,7 +12,7 @@ import httpx
 import psycopg
 
 from bench.common import ROOT, psycopg_url, stats
-from bench.server import free_port
+from bench.server import free_port, serving
 
 TIPG_CASES = "public.cases_case"
 
@@ -26,45 +24,17 @@ TIPG_CASES = "public.cases_case"
 def tipg_server(url: str, *, workers: int) -> Iterator[str]:
     port = free_port()
     env = {
-        **os.environ,
         "DATABASE_URL": psycopg_url(url),
         "TIPG_DB_SCHEMAS": '["public"]',
         "TIPG_MAX_FEATURES_PER_TILE": "10000",
         "TIPG_MAX_FEATURES_PER_QUERY": "10000",
     }
-    process = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "uvicorn"),
-            "tipg.main:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{base}/collections/{TIPG_CASES}", timeout=5).is_success:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("TiPg did not start")
-            time.sleep(0.5)
+    uvicorn = str(ROOT / ".venv" / "bin" / "uvicorn")
+    command = [uvicorn, "tipg.main:app", "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+    ready = f"/collections/{TIPG_CASES}"
+    with serving(command, env, port=port, ready_path=ready) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 # -- running ----------------------------------------------------------------

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx  # noqa: F401
+import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,40 +20,36 @@ def free_port() -> int:
 
 
 @contextmanager
-def app_server(database_url: str, *, workers: int = 2) -> Iterator[str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "PIIRI_DEV": "1",
-        "LOG_LEVEL": "WARNING",
-    }
-    process = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+def serving(
+    command: list[str], env: dict[str, str], *, port: int, ready_path: str
+) -> Iterator[str]:
+    """Run ``command`` (a server on ``port``) until ``ready_path`` answers
+    2xx, yield its base URL, and stop it afterwards."""
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 90
         while True:
             try:
-                httpx.get(base + "/api/v1/areas/?limit=1", timeout=2)
-                break
+                if httpx.get(base + ready_path, timeout=5).is_success:
+                    break
             except httpx.TransportError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the app server did not start") from None
-                time.sleep(0.3)
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError(f"{command[0]} did not start")
+            time.sleep(0.3)
         yield base
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@contextmanager
+def app_server(database_url: str, *, workers: int = 2) -> Iterator[str]:
+    port = free_port()
+    env = {"DATABASE_URL": database_url, "PIIRI_DEV": "1", "LOG_LEVEL": "WARNING"}
+    gunicorn = str(ROOT / ".venv" / "bin" / "gunicorn")
+    command = [gunicorn, "config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+    command += ["--workers", str(workers), "--log-level", "warning"]
+    with serving(command, env, port=port, ready_path="/api/v1/areas/?limit=1") as base:
+        yield base
