@@ -15,9 +15,11 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_make_run_serves_helsinki(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        settings = connection.settings_dict
+# The mark makes pytest-django create the test database even when this test
+# runs alone; the served app reads what the session fixture committed.
+@pytest.mark.django_db
+def test_make_run_serves_helsinki():
+    settings = connection.settings_dict
     url = (
         f"postgis://{settings['USER']}@{settings['HOST']}:{settings['PORT']}"
         f"/{settings['NAME']}"
