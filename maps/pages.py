@@ -36,6 +36,9 @@ from maps.reports import area_map, map_parts
 
 # Items listed per layer beside the map: enough to browse, small to fetch.
 IN_VIEW_LIMIT = 20
+# Points per vector tile on the map: enough to show where things are at a
+# city-wide zoom; zooming in shows every item (smaller tiles, same cap).
+TILE_LIMIT = 1500
 
 
 def _basemap() -> dict[str, str]:
@@ -119,6 +122,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "search": reverse("pages:search"),
         "layers": _layers_config(),
         "listLimit": IN_VIEW_LIMIT,
+        "tileLimit": TILE_LIMIT,
         "query": reverse("maps:polygon-query"),
         "downloads": [
             {"value": "geojson", "label": _("Download GeoJSON")},

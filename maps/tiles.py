@@ -11,9 +11,9 @@ from django.views.decorators.http import require_safe
 
 from config.errors import bad_input_is_400
 from geo.params import MAX_TILE_ZOOM, parse_tile
-from geo.tiles import CompiledTile, render_tile
+from geo.tiles import MAX_FEATURES, CompiledTile, render_tile
 from maps.layers import FILTER_PARAMETERS, Layer, apply_filters, get_layer
-from maps.ogc import extent
+from maps.ogc import extent, parse_int
 
 MVT = "application/vnd.mapbox-vector-tile"
 # Shared caches may keep a public tile briefly; data changes show within it.
@@ -59,14 +59,19 @@ def layer_tile(
     layer = get_layer(collection)
     tile = parse_tile(z, x, y)
     filtered = any(request.GET.get(name) for name in FILTER_PARAMETERS)
-    if layer.public and not filtered:
+    # ?limit= lowers the per-tile cap: the residents' map asks for fewer
+    # points per tile than a GIS client, so a city-wide view stays light.
+    limit = parse_int(
+        request.GET.get("limit", str(MAX_FEATURES)), "limit", low=1, high=MAX_FEATURES
+    )
+    if layer.public and not filtered and limit == MAX_FEATURES:
         data = compiled(layer).render(tile)
     else:
         # The same filters as the items (?status=, ?kind=, ?round=, ?area=),
         # so a filtered map asks for filtered tiles instead of hiding
         # features.
         rows = apply_filters(layer, layer.rows(request.user), request.GET, request.user)
-        data = render_tile(rows, tile=tile, **tile_options(layer))
+        data = render_tile(rows, tile=tile, max_features=limit, **tile_options(layer))
     if not data:
         return cache_headers(HttpResponse(status=204), layer)
     etag = f'"{hashlib.blake2b(data, digest_size=16).hexdigest()}"'

@@ -72,3 +72,10 @@ def test_area_feed_lists_new_items_in_the_area(client, items):
         f"/en/items/budget-proposals/{items.proposal.pk}/",
     }
     assert client.get("/en/areas/major_district/99/feed/").status_code == 404
+
+
+def test_tile_limit_lowers_the_per_tile_cap(client, items):
+    tile = "/tiles/cases/9/291/148.pbf"
+    assert len(decoded_ids(client.get(tile, {"limit": "1"}))) == 1
+    assert client.get(tile, {"limit": "0"}).status_code == 400
+    assert client.get(tile, {"limit": "100000"}).status_code == 400

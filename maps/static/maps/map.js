@@ -273,7 +273,9 @@
       style[def.name] = {
         radius: 6, weight: 1.5, color: "#ffffff", fill: true, fillColor: def.colour, fillOpacity: 0.9
       };
-      var grid = L.vectorGrid.protobuf(def.tiles + queryString(this.filters(def)), {
+      var tileParams = this.filters(def);
+      tileParams.limit = config.tileLimit;
+      var grid = L.vectorGrid.protobuf(def.tiles + queryString(tileParams), {
         pane: "piiri-features",
         // Canvas, not SVG: a city-wide view can hold tens of thousands of
         // points, which as DOM nodes would stall the page.
