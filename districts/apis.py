@@ -5,7 +5,12 @@ from typing import Any, cast
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -81,6 +86,7 @@ class LocateApi(APIView):
     authentication_classes = ()
     permission_classes = ()
 
+    @extend_schema_serializer(component_name="Location")
     class OutputSerializer(serializers.Serializer):
         major_district = AreaRefSerializer(allow_null=True)
         district = AreaRefSerializer(allow_null=True)
@@ -104,6 +110,7 @@ class LocateApi(APIView):
 
 
 class AreaListApi(APIView):
+    @extend_schema_serializer(component_name="AreaListItem")
     class OutputSerializer(AreaRefSerializer):
         full_code = serializers.CharField()
         is_sea = serializers.BooleanField()
@@ -116,7 +123,15 @@ class AreaListApi(APIView):
             OpenApiParameter("limit", OpenApiTypes.INT),
             OpenApiParameter("offset", OpenApiTypes.INT),
         ],
-        responses=OutputSerializer(many=True),
+        responses=inline_serializer(
+            "PaginatedAreaList",
+            {
+                "count": serializers.IntegerField(),
+                "next": serializers.URLField(allow_null=True),
+                "previous": serializers.URLField(allow_null=True),
+                "results": OutputSerializer(many=True),
+            },
+        ),
     )
     def get(self, request: Request) -> Response:
         level = request.query_params.get("level")

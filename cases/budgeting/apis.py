@@ -90,7 +90,7 @@ def refused(error: ValidationError) -> Response:
 
 
 class RoundListApi(APIView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: {"type": "array", "items": {"type": "object"}}})
     def get(self, request: Request) -> Response:
         return Response([round_json(r) for r in selectors.round_list()])
 
