@@ -57,7 +57,7 @@ run: db
 serve: db
 	$(PY) manage.py prepare
 	$(PY) manage.py createcachetable
-	$(PY) manage.py collectstatic --noinput -v 0
+	STATIC_MANIFEST=1 $(PY) manage.py collectstatic --noinput -v 0
 	STATIC_MANIFEST=1 BIND=$${BIND:-127.0.0.1:$(PORT)} \
 		exec .venv/bin/gunicorn -c config/gunicorn.py config.wsgi:application
 

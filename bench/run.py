@@ -16,6 +16,7 @@ BENCHMARKS = {
     "locate": "bench.locate",
     "mappage": "bench.mappage",
     "make_run": "bench.make_run",
+    "load": "bench.load",
 }
 
 

@@ -36,6 +36,13 @@ def hammer(base: str, answers: list[Answer], stop: threading.Event) -> None:
             time.sleep(0.02)
 
 
+def wait_for(condition, seconds=60):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
 def test_database_restart_under_load_gives_503s_then_200s(scratch_cluster):
     with gunicorn(scratch_cluster.url()) as base:
         answers: list[Answer] = []
@@ -47,7 +54,7 @@ def test_database_restart_under_load_gives_503s_then_200s(scratch_cluster):
         for thread in threads:
             thread.start()
         try:
-            time.sleep(2)
+            wait_for(lambda: [a.status for a in answers].count(200) > 5)
             scratch_cluster.db("stop")
             down_since = time.monotonic()
             time.sleep(3)
@@ -55,7 +62,7 @@ def test_database_restart_under_load_gives_503s_then_200s(scratch_cluster):
             restarting_at = time.monotonic()
             scratch_cluster.db("start")
             up_since = time.monotonic()
-            time.sleep(4)
+            wait_for(lambda: len([a for a in answers if a.at > up_since + 1]) > 5)
         finally:
             stop.set()
             for thread in threads:

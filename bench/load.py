@@ -1,0 +1,453 @@
+"""Mixed workload against the app served as `make serve` serves it.
+
+What a budgeting vote day looks like: residents browsing the map (vector
+tiles and OGC API items), opening area pages, planners running polygon
+queries, and voters submitting ballots. Each client is a simulated person
+behind the load balancer (NUM_PROXIES=1, one X-Forwarded-For address per
+client), so per-client rate limits apply as they would in production;
+their 429s are intended and counted apart from errors.
+
+Stages at rising concurrency, then one long run at concurrency 32 that
+samples the resident memory (RSS) of the gunicorn master and workers.
+
+.venv/bin/python bench/run.py load                   # stages + 10 min
+LOAD_STAGE_SECONDS=5 LOAD_LONG_SECONDS=30 ...         # a quick look
+LOAD_WORKERS=uvicorn ...                              # ASGI workers instead
+
+The load generator runs on the same machine as the server and the
+database, so the numbers are a floor, not a capacity estimate.
+"""
+
+import asyncio
+import json
+import os
+import random
+import subprocess
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.common import (
+    HELSINKI_BBOX,
+    PY,
+    ROOT,
+    bench_database_url,
+    prepare_database,
+    stats,
+    table,
+    write_results,
+)
+from bench.server import free_port
+
+STAGES = [1, 4, 16, 32]
+STAGE_SECONDS = float(os.environ.get("LOAD_STAGE_SECONDS", 30))
+LONG_SECONDS = float(os.environ.get("LOAD_LONG_SECONDS", 600))
+LONG_CONCURRENCY = 32
+MEMORY_EVERY_SECONDS = 10
+BENCH_ROUND = 9901
+
+# Share of each kind of request in the mix.
+MIX = {
+    "tile": 40,
+    "items": 15,
+    "area_page": 15,
+    "polygon_query": 15,
+    "ballot": 15,
+}
+TILE_LAYERS = ["districts", "sub-districts", "cases", "facilities"]
+ITEM_COLLECTIONS = ["districts", "cases", "facilities", "budget-proposals"]
+OK = {200, 201, 204}  # 204: an empty tile
+
+SETUP_ROUND = """
+import datetime as dt
+from django.utils import timezone
+from cases.budgeting import services
+from cases.budgeting.models import Phase, Round
+from districts.models import District
+
+number = {number}
+if not Round.objects.filter(number=number).exists():
+    today = timezone.localdate()
+    voting = (today - dt.timedelta(days=30), today + dt.timedelta(days=3650))
+    round_ = services.round_create(
+        number=number,
+        name="Benchmark round (synthetic, not OmaStadi data)",
+        total_amount=8_800_000,
+        city_wide_amount=800_000,
+        phases={{
+            Phase.Kind.PROPOSALS: (voting[0] - dt.timedelta(days=60),
+                                   voting[0] - dt.timedelta(days=30)),
+            Phase.Kind.VOTING: voting,
+            Phase.Kind.RESULTS: (voting[1] + dt.timedelta(days=1),
+                                 voting[1] + dt.timedelta(days=30)),
+        }},
+    )
+    for major in District.objects.filter(level="major_district", is_sea=False):
+        services.plan_create(round_=round_, title=f"Benches in {{major.name_fi}}",
+                             cost=10_000, area=major)
+"""
+
+
+def setup(url: str) -> dict[str, Any]:
+    prepare_database(url)
+    env = {**os.environ, "DATABASE_URL": url, "PIIRI_DEV": "1", "STATIC_MANIFEST": "1"}
+    for command in (
+        ["createcachetable"],
+        ["collectstatic", "--noinput", "-v", "0"],
+        ["shell", "-c", SETUP_ROUND.format(number=BENCH_ROUND)],
+    ):
+        subprocess.run([PY, "manage.py", *command], cwd=ROOT, env=env, check=True)
+    script = (
+        "import json\n"
+        "from districts.models import District\n"
+        "from cases.budgeting.models import Plan\n"
+        "areas = list(District.objects.filter(is_sea=False)"
+        ".values_list('level', 'code'))\n"
+        f"plans = list(Plan.objects.filter(round__number={BENCH_ROUND})"
+        ".values_list('id', 'area__code'))\n"
+        "print(json.dumps({'areas': areas, 'plans': plans}))\n"
+    )
+    out = subprocess.run(
+        [PY, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+@contextmanager
+def serve(url: str, workers_kind: str = "sync") -> Iterator[tuple[str, int]]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "PIIRI_DEV": "1",
+        "BIND": f"127.0.0.1:{port}",
+        "STATIC_MANIFEST": "1",
+        "NUM_PROXIES": "1",
+        "GUNICORN_LOG_LEVEL": "warning",
+    }
+    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "config/gunicorn.py"]
+    if workers_kind == "uvicorn":
+        command += ["-k", "uvicorn.workers.UvicornWorker", "config.asgi:application"]
+    else:
+        command += ["config.wsgi:application"]
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(base + "/readyz", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("gunicorn did not get ready")
+            time.sleep(0.5)
+        yield base, process.pid
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def app_memory_mb(master_pid: int) -> float:
+    """Resident memory of the gunicorn master and its workers."""
+    pids = [master_pid]
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    total_kb = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total_kb += int(line.split()[1])
+        except FileNotFoundError:
+            continue
+    return round(total_kb / 1024, 1)
+
+
+def tile_for(lon: float, lat: float, z: int) -> tuple[int, int, int]:
+    import math
+
+    n = 2**z
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    return z, x, y
+
+
+class Client:
+    """One simulated person: their own address and voter identity."""
+
+    def __init__(self, number: int, data: dict[str, Any], rng: random.Random):
+        self.ip = f"10.{number // 250 % 250}.{number % 250}.{rng.randint(1, 250)}"
+        self.rng = rng
+        self.data = data
+        self.votes = 0
+        self.number = number
+
+    def request(self) -> tuple[str, str, str, dict[str, Any]]:
+        kind = self.rng.choices(list(MIX), weights=list(MIX.values()))[0]
+        west, south, east, north = HELSINKI_BBOX
+        lon = self.rng.uniform(west, east)
+        lat = self.rng.uniform(south, north)
+        if kind == "tile":
+            z, x, y = tile_for(lon, lat, self.rng.randint(11, 15))
+            layer = self.rng.choice(TILE_LAYERS)
+            return kind, "GET", f"/tiles/{layer}/{z}/{x}/{y}.pbf", {}
+        if kind == "items":
+            d = 0.01
+            collection = self.rng.choice(ITEM_COLLECTIONS)
+            bbox = f"{lon - d:.5f},{lat - d:.5f},{lon + d:.5f},{lat + d:.5f}"
+            return (
+                kind,
+                "GET",
+                f"/ogc/collections/{collection}/items?bbox={bbox}&limit=50",
+                {},
+            )
+        if kind == "area_page":
+            level, code = self.rng.choice(self.data["areas"])
+            lang = self.rng.choice(["fi", "sv", "en"])
+            return kind, "GET", f"/{lang}/areas/{level}/{code}/", {}
+        if kind == "polygon_query":
+            d = self.rng.uniform(0.003, 0.02)
+            ring = [
+                [lon - d, lat - d],
+                [lon + d, lat - d],
+                [lon + d, lat + d],
+                [lon - d, lat + d],
+                [lon - d, lat - d],
+            ]
+            body = {"type": "Polygon", "coordinates": [ring]}
+            return kind, "POST", "/api/v1/query", {"json": body}
+        plan_id, major = self.rng.choice(self.data["plans"])
+        self.votes += 1
+        voter = {
+            "identifier": f"bench-{time.time_ns()}-{self.number}-{self.votes}",
+            "birth_date": "1990-01-01",
+            "municipality": "091",  # Statistics Finland code
+            "home_major_district": major,
+        }
+        return (
+            kind,
+            "POST",
+            f"/api/v1/budgeting/rounds/{BENCH_ROUND}/ballots",
+            {"json": {"plans": [plan_id], "voter": voter}},
+        )
+
+
+async def run_load(
+    base: str,
+    data: dict[str, Any],
+    *,
+    concurrency: int,
+    seconds: float,
+    master_pid: int | None = None,
+    seed: int = 1,
+) -> dict[str, Any]:
+    samples: dict[str, list[float]] = defaultdict(list)
+    outcomes: Counter[tuple[str, str]] = Counter()
+    error_examples: list[str] = []
+    memory: list[tuple[float, float]] = []
+    started = time.monotonic()
+    stop_at = started + seconds
+
+    async def person(number: int) -> None:
+        client = Client(number, data, random.Random(seed * 10_000 + number))
+        headers = {"X-Forwarded-For": client.ip, "Accept": "*/*"}
+        # Generous: on a starved shared machine queueing alone takes seconds.
+        async with httpx.AsyncClient(base_url=base, timeout=120) as http:
+            while time.monotonic() < stop_at:
+                kind, method, path, extra = client.request()
+                t0 = time.perf_counter()
+                try:
+                    response = await http.request(
+                        method, path, headers=headers, **extra
+                    )
+                    status = response.status_code
+                except httpx.HTTPError as error:
+                    status = 0
+                    if len(error_examples) < 10:
+                        error_examples.append(f"{kind} {path}: {error!r}")
+                elapsed = (time.perf_counter() - t0) * 1000
+                if status in OK:
+                    samples[kind].append(elapsed)
+                    samples["all"].append(elapsed)
+                    outcomes[(kind, "ok")] += 1
+                elif status == 429:
+                    outcomes[(kind, "429")] += 1
+                else:
+                    outcomes[(kind, "error")] += 1
+                    if status and len(error_examples) < 10:
+                        error_examples.append(
+                            f"{kind} {method} {path}: {status} {response.text[:120]}"
+                        )
+
+    async def watch_memory() -> None:
+        while time.monotonic() < stop_at:
+            memory.append(
+                (round(time.monotonic() - started, 1), app_memory_mb(master_pid or 0))
+            )
+            await asyncio.sleep(MEMORY_EVERY_SECONDS)
+
+    tasks = [person(n) for n in range(concurrency)]
+    if master_pid:
+        tasks.append(watch_memory())
+    await asyncio.gather(*tasks)
+    wall = time.monotonic() - started
+    by_kind = {
+        kind: {
+            **stats(values, wall),
+            "ok": outcomes[(kind, "ok")],
+            "429": outcomes[(kind, "429")],
+            "errors": outcomes[(kind, "error")],
+        }
+        for kind, values in samples.items()
+        if kind != "all"
+    }
+    for kind in MIX:
+        by_kind.setdefault(
+            kind,
+            {
+                "n": 0,
+                "ok": 0,
+                "429": outcomes[(kind, "429")],
+                "errors": outcomes[(kind, "error")],
+            },
+        )
+    total = sum(outcomes.values())
+    return {
+        "concurrency": concurrency,
+        "seconds": round(wall, 1),
+        "requests": total,
+        "rps": round(total / wall, 1),
+        "ok": sum(v for (k, o), v in outcomes.items() if o == "ok"),
+        "rate_limited_429": sum(v for (k, o), v in outcomes.items() if o == "429"),
+        "errors": sum(v for (k, o), v in outcomes.items() if o == "error"),
+        "all_ok": stats(samples["all"], wall) if samples["all"] else {},
+        "by_kind": by_kind,
+        "error_examples": error_examples,
+        "memory_mb": memory,
+    }
+
+
+def memory_verdict(memory: list[tuple[float, float]]) -> dict[str, Any]:
+    after_minute = [mb for t, mb in memory if t >= 60]
+    if not after_minute:
+        return {}
+    baseline = after_minute[0]
+    worst = max(after_minute, key=lambda mb: abs(mb - baseline))
+    return {
+        "baseline_mb_after_1_min": baseline,
+        "min_mb": min(after_minute),
+        "max_mb": max(after_minute),
+        "worst_deviation_pct": round(abs(worst - baseline) / baseline * 100, 1),
+    }
+
+
+def stage_row(result: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "concurrency": result["concurrency"],
+        "rps": result["rps"],
+        "p50_ms": result["all_ok"].get("p50_ms"),
+        "p99_ms": result["all_ok"].get("p99_ms"),
+        "ok": result["ok"],
+        "429": result["rate_limited_429"],
+        "errors": result["errors"],
+    }
+
+
+def kind_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": kind,
+            "share_%": MIX[kind],
+            "ok": row["ok"],
+            "p50_ms": row.get("p50_ms", ""),
+            "p99_ms": row.get("p99_ms", ""),
+            "429": row["429"],
+            "errors": row["errors"],
+        }
+        for kind, row in sorted(result["by_kind"].items())
+    ]
+
+
+def main() -> None:
+    url = bench_database_url()
+    data = setup(url)
+    workers_kind = os.environ.get("LOAD_WORKERS", "sync")
+    with serve(url, workers_kind) as (base, master_pid):
+        stages = [
+            asyncio.run(
+                run_load(base, data, concurrency=c, seconds=STAGE_SECONDS, seed=c)
+            )
+            for c in STAGES
+        ]
+        long = asyncio.run(
+            run_load(
+                base,
+                data,
+                concurrency=LONG_CONCURRENCY,
+                seconds=LONG_SECONDS,
+                master_pid=master_pid,
+                seed=99,
+            )
+        )
+    verdict = memory_verdict(long["memory_mb"])
+    long["memory"] = verdict
+    memory_rows = [{"t_s": t, "rss_mb": mb} for t, mb in long["memory_mb"]]
+    markdown = f"""
+Mixed workload against gunicorn ({workers_kind} workers, config/gunicorn.py,
+STATIC_MANIFEST=1, DEBUG off), the database `piiri_bench` (real Helsinki
+areas, facilities and cases from fixtures; benchmark round {BENCH_ROUND} is
+synthetic). Mix: {", ".join(f"{k} {v}%" for k, v in MIX.items())}. Each
+simulated client has its own address behind one proxy (NUM_PROXIES=1), so
+per-client rate limits apply; 429s are intended and are not errors. The
+load generator shares the 2-CPU machine with the server and PostgreSQL
+(and other work), so these are floors.
+
+## Rising concurrency ({STAGE_SECONDS:.0f} s each)
+
+{table([stage_row(s) for s in stages], list(stage_row(stages[0])))}
+
+## {LONG_SECONDS / 60:.0f} minutes at concurrency {LONG_CONCURRENCY}
+
+{table([stage_row(long)], list(stage_row(long)))}
+
+{table(kind_rows(long), list(kind_rows(long)[0]))}
+
+Errors (anything but 200/201 and 429, including timeouts): **{long["errors"]}**.
+{"Examples: " + "; ".join(long["error_examples"]) if long["error_examples"] else ""}
+
+App memory (RSS of gunicorn master + workers; workers recycle after
+max_requests): after the first minute {verdict.get("baseline_mb_after_1_min")}
+MB, then between {verdict.get("min_mb")} and {verdict.get("max_mb")} MB; worst
+deviation {verdict.get("worst_deviation_pct")} % (target: within 20 %).
+
+{table(memory_rows, ["t_s", "rss_mb"])}
+"""
+    name = "load" if workers_kind == "sync" else f"load_{workers_kind}"
+    write_results(
+        name,
+        {"workers": workers_kind, "mix": MIX, "stages": stages, "long": long},
+        markdown,
+    )
+
+
+if __name__ == "__main__":
+    main()
