@@ -47,7 +47,6 @@ endif
 run: db
 	@echo "==> migrating and loading Helsinki data"
 	$(PY) manage.py prepare
-	$(PY) manage.py createcachetable
 	@echo "==> serving on http://127.0.0.1:$(PORT)/"
 	$(PY) manage.py runserver --skip-checks 127.0.0.1:$(PORT)
 
@@ -56,7 +55,6 @@ run: db
 # PIIRI_DEV; BIND, WEB_CONCURRENCY and SECURE_SSL as the deployment needs.
 serve: db
 	$(PY) manage.py prepare
-	$(PY) manage.py createcachetable
 	STATIC_MANIFEST=1 $(PY) manage.py collectstatic --noinput -v 0
 	STATIC_MANIFEST=1 BIND=$${BIND:-127.0.0.1:$(PORT)} \
 		exec .venv/bin/gunicorn -c config/gunicorn.py config.wsgi:application

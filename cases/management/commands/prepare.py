@@ -12,5 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
+        # The rate-limit counters' table (settings.CACHES); not a migration.
+        call_command("createcachetable", verbosity=0)
         self.stdout.write("==> database migrated")
         call_command("load_helsinki", stdout=self.stdout, stderr=self.stderr)
