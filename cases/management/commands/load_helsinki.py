@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from cases.budgeting.importers import import_omastadi_plans
+from cases.importers.helsinki import import_helsinki_items
 from districts.importers import HELSINKI_2022, import_area_set, import_population
 from districts.management.commands.import_areas import write_report
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
                 skip_known=skip,
             )
         )
+        reports += import_helsinki_items(FIXTURES, skip_known=skip)
         # After the proposals: plans link to the proposals they merged.
         reports.append(
             import_omastadi_plans(
