@@ -59,7 +59,8 @@ class FacilityOutputSerializer(ItemSerializer):
     accessibility = serializers.CharField()
     is_bookable = serializers.BooleanField()
     booking_url = serializers.CharField()
-    source = serializers.CharField()
+    # "source" would shadow the serializer's own ``source`` attribute.
+    register = serializers.CharField(source="source")
     source_id = serializers.CharField()
 
 

@@ -133,9 +133,9 @@ class Gazetteer:
             found.append((start, Mention(place, match.group())))
             end = match.end()
         for match in NEIGHBOURHOOD_NUMBER.finditer(text):
-            place = self._numbers.get(match.group(1).zfill(2))
-            if place is not None:
-                found.append((match.start(), Mention(place, match.group())))
+            numbered = self._numbers.get(match.group(1).zfill(2))
+            if numbered is not None:
+                found.append((match.start(), Mention(numbered, match.group())))
         seen: set[str] = set()
         result = []
         for _, mention in sorted(found, key=lambda item: item[0]):

@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/v1/", include("districts.urls")),
+    path("api/v1/", include("cases.urls")),
     path("api/v1/budgeting/", include("cases.budgeting.urls")),
     path(
         "budgeting/rounds/<int:number>/",

@@ -6,9 +6,11 @@ answer by deleting what is no longer true and inserting what is new, so an
 unchanged link is never rewritten and the caller learns exactly which items
 moved.
 
-Membership: a point belongs to the areas that *cover* it (a point on a
-shared border belongs to both sides); a line or polygon belongs to every
-area it *intersects*, so an item crossing a border belongs to both.
+Membership: an item belongs to every area it *intersects*. For a point
+that is exactly "the area covers it" (a point on a shared border belongs
+to both sides); a line or polygon crossing a border belongs to both sides;
+a multipoint (a case naming two places) belongs to the areas of each of
+its points, which ``ST_Covers`` would wrongly narrow to areas holding all.
 The sea areas (``is_sea``) are left out, as ``districts.selectors.locate``
 leaves them out: the map never puts an item "in the sea area" when it is
 also in a neighbourhood, and an item out at sea is in no residents' area.
@@ -29,10 +31,7 @@ WITH wanted AS (
     SELECT item.id AS item_id, area.id AS district_id
     FROM {item} AS item
     JOIN {district} AS area
-      ON area.boundary && item.location
-     AND CASE WHEN ST_Dimension(item.location) = 0
-              THEN ST_Covers(area.boundary, item.location)
-              ELSE ST_Intersects(area.boundary, item.location) END
+      ON ST_Intersects(area.boundary, item.location)
     WHERE item.id = ANY(%(ids)s) AND NOT area.is_sea
     {fallback}
 ),

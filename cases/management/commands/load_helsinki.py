@@ -46,3 +46,5 @@ class Command(BaseCommand):
         )
         for report in reports:
             write_report(self, report)
+            for note in report.notes:
+                self.stdout.write(f"  {note}")
