@@ -17,6 +17,7 @@ BENCHMARKS = {
     "mappage": "bench.mappage",
     "make_run": "bench.make_run",
     "load": "bench.load",
+    "items_import": "bench.items_import",
 }
 
 
