@@ -136,3 +136,25 @@ def test_a_citywide_proposal_has_no_district():
     proposal = proposal_create(round=9, title="Koko kaupunki", district=None)
     assert proposal.scope == BudgetProposal.Scope.CITYWIDE
     assert _codes(proposal) == set()
+
+
+def test_case_bulk_create_stores_and_links_like_case_create():
+    from cases.services.cases import case_bulk_create
+
+    ids = case_bulk_create(
+        [
+            {
+                "title_fi": "SYNTHETIC a",
+                "location": RAILWAY_STATION,
+                "status": "decided",
+            },
+            {"title_fi": "SYNTHETIC b", "location": None},
+        ]
+    )
+    located, unlocated = Case.objects.get(pk=ids[0]), Case.objects.get(pk=ids[1])
+    assert located.status == "decided" and located.placement == Case.Placement.GIVEN
+    single = case_create(title_fi="yksi", location=RAILWAY_STATION)
+    single.refresh_from_db()
+    assert located.location.equals_exact(single.location, tolerance=0)
+    assert _codes(located) == _codes(single)
+    assert _codes(unlocated) == set() and unlocated.links == []
