@@ -75,13 +75,17 @@ def test_plans_link_their_proposals_and_take_their_points():
         ("328", "Outdoor gym", places.MALMI_AIRPORT),
         ("941", "Benches by the river", places.ITAKESKUS_METRO),
     ]:
-        BudgetProposal.objects.create(
+        # The real proposals 328 and 941 of round 1 are in the session data;
+        # they are given known titles and points here.
+        BudgetProposal.objects.update_or_create(
             round=1,
             source_id=source_id,
-            title=title,
-            scope="district",
-            district=northern,
-            location=point,
+            defaults={
+                "title": title,
+                "scope": "district",
+                "district": northern,
+                "location": point,
+            },
         )
     import_omastadi_plans(BROKEN, progress=False)
     plan = Plan.objects.get(round__number=1, source_id=2)
