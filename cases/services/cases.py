@@ -158,6 +158,9 @@ def case_bulk_create(rows: list[dict[str, Any]]) -> list[int]:
         for f in fields
     )
     with connection.cursor() as cursor:
+        # A bulk load is a long job by design; the request-sized statement
+        # timeout would cut it off. Only this transaction is affected.
+        cursor.execute("SET LOCAL statement_timeout = 0")
         cursor.execute(_STAGE_SQL)
         with cursor.copy(f"COPY case_bulk_stage ({columns}) FROM STDIN") as copy:
             for row in rows:
