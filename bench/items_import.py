@@ -141,7 +141,8 @@ def main(n: int = 100_000, repeats: int = 2) -> None:
             "cases_per_s": round(n / raw_best),
         },
         {
-            "path": "case_bulk_create (ORM bulk_create + areas_link)",
+            "path": "case_bulk_create (COPY to a staging table + INSERT ... "
+            "SELECT + areas_link)",
             "best_s": round(our_best, 2),
             "runs_s": [round(t, 2) for t in our_times],
             "cases_per_s": round(n / our_best),
