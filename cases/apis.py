@@ -6,8 +6,9 @@ from typing import Any, ClassVar
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,7 +21,9 @@ from cases.selectors import (
     item_get,
     proposal_list,
 )
-from districts.apis import AreaRefSerializer
+from cases.services.cases import case_file
+from cases.services.proposals import proposal_submit
+from districts.apis import AreaRefSerializer, paginated_schema
 
 
 class ItemSerializer(serializers.Serializer):
@@ -113,16 +116,61 @@ class ItemListApi(APIView):
         raise NotImplementedError
 
 
+class CaseInputSerializer(serializers.Serializer):
+    title_fi = serializers.CharField(max_length=500)
+    title_sv = serializers.CharField(max_length=500, required=False, default="")
+    summary_fi = serializers.CharField(required=False, default="", allow_blank=True)
+    summary_sv = serializers.CharField(required=False, default="", allow_blank=True)
+    diary_number = serializers.CharField(
+        max_length=40, required=False, default="", allow_blank=True
+    )
+    status = serializers.ChoiceField(
+        choices=Case.Status.choices, required=False, default=Case.Status.PENDING
+    )
+    department = serializers.CharField(required=False, default="", allow_blank=True)
+    decision_maker = serializers.CharField(required=False, default="", allow_blank=True)
+    # Any JSON: the service says what is wrong with a geometry.
+    location = serializers.JSONField(required=False, allow_null=True, default=None)
+
+
+class ProposalInputSerializer(serializers.Serializer):
+    round = serializers.IntegerField(min_value=1, max_value=1000)
+    title = serializers.CharField(max_length=300)
+    description = serializers.CharField(required=False, default="", allow_blank=True)
+    district = serializers.CharField(
+        allow_null=True,
+        max_length=20,
+        help_text="Code of the major district whose budget it competes for; "
+        "null for a city-wide proposal.",
+    )
+    location = serializers.JSONField(required=False, allow_null=True, default=None)
+    estimated_cost = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+
+
 class CaseListApi(ItemListApi):
     output = CaseOutputSerializer
     filters = ("status",)
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+    @extend_schema(request=CaseInputSerializer, responses={201: CaseOutputSerializer})
+    def post(self, request: Request) -> Response:
+        """File a case (city staff)."""
+        serializer = CaseInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        case = case_file(actor=request.user, **serializer.validated_data)
+        return Response(
+            CaseOutputSerializer(item_get(Case.objects.all(), case.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(
         parameters=[
             *COMMON_FILTERS,
             OpenApiParameter("status", OpenApiTypes.STR, enum=Case.Status.values),
         ],
-        responses=CaseOutputSerializer(many=True),
+        responses=paginated_schema("PaginatedCaseList", CaseOutputSerializer),
     )
     def get(self, request: Request) -> Response:
         return super().get(request)
@@ -140,7 +188,7 @@ class FacilityListApi(ItemListApi):
             *COMMON_FILTERS,
             OpenApiParameter("kind", OpenApiTypes.STR, enum=Facility.Kind.values),
         ],
-        responses=FacilityOutputSerializer(many=True),
+        responses=paginated_schema("PaginatedFacilityList", FacilityOutputSerializer),
     )
     def get(self, request: Request) -> Response:
         return super().get(request)
@@ -150,6 +198,23 @@ class FacilityListApi(ItemListApi):
 
 
 class ProposalListApi(ItemListApi):
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+    @extend_schema(
+        request=ProposalInputSerializer, responses={201: ProposalOutputSerializer}
+    )
+    def post(self, request: Request) -> Response:
+        """Submit a budget proposal (any signed-in resident)."""
+        serializer = ProposalInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        proposal = proposal_submit(actor=request.user, **serializer.validated_data)
+        return Response(
+            ProposalOutputSerializer(
+                item_get(BudgetProposal.objects.all(), proposal.pk)
+            ).data,
+            status=status.HTTP_201_CREATED,
+        )
+
     output = ProposalOutputSerializer
     filters = ("status", "round")
 
@@ -161,7 +226,7 @@ class ProposalListApi(ItemListApi):
             ),
             OpenApiParameter("round", OpenApiTypes.INT),
         ],
-        responses=ProposalOutputSerializer(many=True),
+        responses=paginated_schema("PaginatedProposalList", ProposalOutputSerializer),
     )
     def get(self, request: Request) -> Response:
         return super().get(request)

@@ -50,6 +50,19 @@ def area_ref(area: District | None) -> dict[str, Any] | None:
     }
 
 
+def paginated_schema(name: str, row: type[serializers.Serializer]) -> Any:
+    """The OpenAPI shape of what ``paginated`` returns."""
+    return inline_serializer(
+        name,
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": row(many=True),
+        },
+    )
+
+
 def paginated(
     view: APIView,
     request: Request,
@@ -123,15 +136,7 @@ class AreaListApi(APIView):
             OpenApiParameter("limit", OpenApiTypes.INT),
             OpenApiParameter("offset", OpenApiTypes.INT),
         ],
-        responses=inline_serializer(
-            "PaginatedAreaList",
-            {
-                "count": serializers.IntegerField(),
-                "next": serializers.URLField(allow_null=True),
-                "previous": serializers.URLField(allow_null=True),
-                "results": OutputSerializer(many=True),
-            },
-        ),
+        responses=paginated_schema("PaginatedAreaList", OutputSerializer),
     )
     def get(self, request: Request) -> Response:
         level = request.query_params.get("level")

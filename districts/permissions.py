@@ -134,3 +134,12 @@ def can_read_audit_log(user: AnyUser) -> bool:
 
 def can_use_coordinator_pages(user: AnyUser) -> bool:
     return is_admin(user) or is_coordinator(user)
+
+
+def can_file_cases(user: AnyUser) -> bool:
+    """Cases are the city's own: staff (planners and admins) file them."""
+    return is_planner(user) or is_admin(user)
+
+
+def can_submit_proposals(user: AnyUser) -> bool:
+    return bool(user.is_authenticated)

@@ -9,6 +9,7 @@ from psycopg.types.json import Jsonb
 from cases.models import Case
 from cases.services.links import areas_link
 from cases.services.locations import checked_location
+from districts.permissions import AnyUser, can_file_cases, ensure
 from geo import srid
 
 EDITABLE = (
@@ -81,6 +82,12 @@ def case_create(
     case.save()
     areas_link(Case, [case.pk])
     return case
+
+
+def case_file(*, actor: AnyUser, **fields: Any) -> Case:
+    """A case filed by a person through the API: staff only."""
+    ensure(can_file_cases(actor), "Only city staff (planners and admins) file cases.")
+    return case_create(**fields)
 
 
 _UNSET: Any = object()

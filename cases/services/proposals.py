@@ -9,6 +9,7 @@ from cases.models import BudgetProposal
 from cases.services.links import areas_link
 from cases.services.locations import checked_location, major_district
 from districts.models import CustomArea
+from districts.permissions import AnyUser, can_submit_proposals, ensure
 
 Scope = BudgetProposal.Scope
 
@@ -47,6 +48,12 @@ def proposal_create(
     proposal.save()
     areas_link(BudgetProposal, [proposal.pk])
     return proposal
+
+
+def proposal_submit(*, actor: AnyUser, **fields: Any) -> BudgetProposal:
+    """A resident's proposal, submitted through the API."""
+    ensure(can_submit_proposals(actor), "Sign in to submit a proposal.")
+    return proposal_create(**fields)
 
 
 @transaction.atomic
