@@ -20,9 +20,11 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
+from cases.importers.helsinki import import_helsinki_items
+from cases.models import BudgetProposal, Case, Facility
 from districts.models import District
 from tests.browser.items import create_map_items
-from tests.fixtures_data import load_fixture_data
+from tests.fixtures_data import FIXTURES, load_fixture_data
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -82,10 +84,16 @@ def site(app_server, django_db_blocker):
 
 @pytest.fixture(scope="module")
 def map_items(site, django_db_blocker):
+    """The module's labelled test items, alone on the map: the real items
+    are set aside for the module and imported again after it, so what the
+    browser counts is exactly the test's own."""
     with django_db_blocker.unblock():
+        for model in (Case, Facility, BudgetProposal):
+            model.objects.all().delete()
         items = create_map_items()
         yield items
         items.delete()
+        import_helsinki_items(FIXTURES, progress=False)
 
 
 class Guard:
