@@ -86,7 +86,9 @@ def test_a_case_naming_no_place_is_listed_but_not_mapped():
 
 
 def test_the_import_reports_the_share_placed_by_the_gazetteer():
-    report = SourceImport.objects.get(kind="ahjo_cases").report
+    # The newest import: browser tests set the real items aside and import
+    # them again, which logs another import.
+    report = SourceImport.objects.filter(kind="ahjo_cases").first().report
     placed = Case.objects.filter(placement=Case.Placement.GAZETTEER).count()
     assert 250 < placed < 350
     assert (
