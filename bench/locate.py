@@ -1,7 +1,8 @@
 """Locate: which areas is this point in? Raw SQL vs selector vs HTTP.
 
 Random points over Helsinki's land bbox (seeded); each is asked once. The
-raw SQL is the same query the selector sends, run through psycopg.
+raw SQL is the statement the selector sends (LOCATE_SQL), run through
+psycopg.
 """
 
 import http.client
@@ -23,30 +24,25 @@ from bench.common import (
 )
 from bench.server import app_server
 
-RAW_SQL = """
-SELECT level, code FROM districts_district
-WHERE NOT is_sea
-  AND ST_Covers(boundary, ST_Transform(ST_SetSRID(ST_MakePoint(%s, %s), 4326), 3067))
-ORDER BY level, length(code), code
-"""
-
 
 def main(n: int = 2000) -> None:
     url = bench_database_url()
     prepare_database(url)
     points = random_points(n, seed=20261128)
 
-    with psycopg.connect(psycopg_url(url)) as conn:
-        raw = time_each(
-            lambda p: conn.execute(RAW_SQL, p).fetchall(), points, label="raw SQL"
-        )
-
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("PIIRI_DEV", "1")
     django.setup()
-    from districts.selectors import locate
+    from districts.selectors import LOCATE_SQL, locate
     from geo.points import point_at
+
+    with psycopg.connect(psycopg_url(url)) as conn:
+        raw = time_each(
+            lambda p: conn.execute(LOCATE_SQL, (*p, 4326)).fetchall(),
+            points,
+            label="raw SQL",
+        )
 
     selector = time_each(
         lambda p: locate(point_at(lon=p[0], lat=p[1])), points, label="selector"
@@ -67,7 +63,7 @@ def main(n: int = 2000) -> None:
     rows = []
     for name, result in (
         ("raw SQL (psycopg)", raw),
-        ("selector (ORM)", selector),
+        ("selector (districts.selectors.locate)", selector),
         ("HTTP GET /api/v1/locate", over_http),
     ):
         rows.append(

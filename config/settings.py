@@ -132,7 +132,7 @@ def _database(url: str) -> dict:
     config.middleware turns the resulting errors into 503s.
     """
     db = env.db_url_config(url)
-    db["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+    db["ENGINE"] = "config.postgis"
     db.setdefault("CONN_MAX_AGE", 60)
     db["CONN_HEALTH_CHECKS"] = True
     options = db.setdefault("OPTIONS", {})

@@ -3,7 +3,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -14,6 +14,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -95,9 +96,10 @@ class LocateApi(APIView):
     """Which official areas is this point in? One entry per level."""
 
     # Public and anonymous: skip DRF's authentication, permission and
-    # throttle passes on the hottest endpoint.
+    # throttle passes, and its renderer, on the hottest endpoint.
     authentication_classes = ()
     permission_classes = ()
+    renderer_classes = (JSONRenderer,)
 
     @extend_schema_serializer(component_name="Location")
     class OutputSerializer(serializers.Serializer):
@@ -113,13 +115,13 @@ class LocateApi(APIView):
         ],
         responses=OutputSerializer,
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> JsonResponse:
         point = parse_lon_lat(request.query_params)
         found = locate(point)
         for area in found.values():
             if area is not None:
                 area["name_en"] = area["name_en"] or area["name_fi"]
-        return Response(found)
+        return JsonResponse(found)
 
 
 class AreaListApi(APIView):
