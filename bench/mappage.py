@@ -12,14 +12,13 @@ largest single response. The goal (issue 5): under 3 s, no response over
 
 import os
 import statistics
-import subprocess
 import sys
 import time
 from typing import Any
 
 from playwright.sync_api import sync_playwright
 
-from bench.common import ROOT, bench_database_url, prepare_database, write_results
+from bench.common import bench_database_url, prepare_database, write_results
 from bench.layers import load_cases, tune
 from bench.server import app_server
 
@@ -37,17 +36,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-def collect_static(url: str) -> None:
-    env = {**os.environ, "DATABASE_URL": url, "PIIRI_DEV": "1"}
-    subprocess.run(
-        [str(ROOT / ".venv/bin/python"), "manage.py", "collectstatic", "--noinput"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
 
 
 def one_run(browser: Any, base: str) -> dict[str, Any]:
@@ -96,8 +84,7 @@ def main() -> None:
     prepare_database(url)
     load_cases(url, CASES)
     tune(url)
-    collect_static(url)
-    with app_server(url) as base, sync_playwright() as playwright:
+    with app_server(url, workers=None) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
@@ -124,7 +111,9 @@ def main() -> None:
     )
     markdown = f"""
 Map page `{PAGE}` with {CASES:,} synthetic cases, all item layers on, cold
-browser context per run, headless Chromium, app under gunicorn (2 workers).
+browser context per run, headless Chromium, app served as `make serve` does
+(gunicorn with config/gunicorn.py: 5 sync workers on 2 cores, collected and
+compressed static files).
 
 | run | seconds to network idle | requests | bytes | largest response | features drawn |
 |---|---|---|---|---|---|

@@ -45,11 +45,32 @@ def serving(
 
 
 @contextmanager
-def app_server(database_url: str, *, workers: int = 2) -> Iterator[str]:
+def app_server(database_url: str, *, workers: int | None = 2) -> Iterator[str]:
+    """The app as `make serve` runs it: gunicorn, collected static files
+    with hashed names and compressed copies (STATIC_MANIFEST). With
+    ``workers=None``, gunicorn's whole production config (config/gunicorn.py:
+    2 x cores + 1 workers, preloaded app); otherwise that many workers, so a
+    comparison with another server can give both the same."""
     port = free_port()
-    env = {"DATABASE_URL": database_url, "PIIRI_DEV": "1", "LOG_LEVEL": "WARNING"}
+    env = {
+        "DATABASE_URL": database_url,
+        "PIIRI_DEV": "1",
+        "LOG_LEVEL": "WARNING",
+        "STATIC_MANIFEST": "1",
+    }
+    subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "manage.py", "collectstatic"]
+        + ["--noinput", "-v", "0"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=True,
+    )
     gunicorn = str(ROOT / ".venv" / "bin" / "gunicorn")
     command = [gunicorn, "config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", str(workers), "--log-level", "warning"]
+    if workers is None:
+        command += ["--config", str(ROOT / "config" / "gunicorn.py")]
+    else:
+        command += ["--workers", str(workers)]
+    command += ["--log-level", "warning"]
     with serving(command, env, port=port, ready_path="/api/v1/areas/?limit=1") as base:
         yield base

@@ -2,17 +2,24 @@
 computation over the fixture files."""
 
 import csv
+import gzip
 import io
 import json
+from collections import Counter
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import geopandas as gpd
 import pyogrio
 import pytest
+import shapely
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import GEOSGeometry
 from shapely.geometry import mapping, shape
 
+from cases.models import BudgetProposal
 from districts.models import CustomArea
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +48,79 @@ def overlapping(polygon, areas):
         for code, area in areas
         if polygon.intersects(area) and not polygon.touches(area)
     )
+
+
+# The service map's types, as the playground importer maps them.
+PLAYGROUND_KINDS = {69: "playpark", 70: "playground"}
+
+
+def omastadi_status(props):
+    """OmaStadi's screening state and the fate of the plans made from the
+    proposal: an accepted proposal made into plans went to the vote."""
+    if props["state"] != "accepted":
+        return props["state"]  # rejected or withdrawn
+    if props["any_linked_plan_selected"]:
+        return "selected"
+    return "not_selected" if props["n_linked_plans"] else "screened"
+
+
+@dataclass(frozen=True)
+class ItemSource:
+    path: Path
+    breakdown: str
+    # A source feature's value in the breakdown (kind, status).
+    group: Callable[[dict], str]
+    # Names a feature, from the source's properties and from the answer's.
+    label: Callable[[dict], Hashable]
+
+
+ITEM_SOURCES = {
+    "facilities": ItemSource(
+        FIXTURES / "facilities" / "helsinki_playgrounds.geojson",
+        "kind",
+        group=lambda p: PLAYGROUND_KINDS[p["service_type_id"]],
+        label=lambda p: p["name_fi"],
+    ),
+    "budget-proposals": ItemSource(
+        FIXTURES / "cases" / "helsinki_omastadi_proposals_rounds1-3.geojson.gz",
+        "status",
+        group=omastadi_status,
+        label=lambda p: (p["round"], p["title"].strip()),
+    ),
+}
+
+
+@cache
+def located_features(path):
+    """(point, properties) of the features with a point, lon/lat."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as file:
+        features = json.load(file)["features"]
+    return [(shape(f["geometry"]), f["properties"]) for f in features if f["geometry"]]
+
+
+def assert_items_match(answer, polygon):
+    """Item counts, breakdowns and features as the fixture files say: the
+    features whose point the polygon intersects, as items_within matches
+    them. Proposals without a point are in no polygon."""
+    features = answer["features"]["features"]
+    for collection, source in ITEM_SOURCES.items():
+        located = located_features(source.path)
+        points = [point for point, _ in located]
+        # No point lies on an edge (none within 1e-6 degrees, 5-10 cm),
+        # so lon/lat here and ETRS-TM35FIN in the database cannot disagree.
+        assert shapely.distance(polygon.boundary, points).min() > 1e-6
+        hits = shapely.intersects(polygon, points)
+        inside = [props for (_, props), hit in zip(located, hits, strict=True) if hit]
+        counts = answer["counts"][collection]
+        assert counts["count"] == len(inside) > 0, collection
+        assert counts[f"by_{source.breakdown}"] == Counter(map(source.group, inside))
+        found = Counter(
+            source.label(f["properties"])
+            for f in features
+            if f["properties"]["collection"] == collection
+        )
+        assert found == Counter(map(source.label, inside)), collection
 
 
 def box(west, south, east, north):
@@ -97,6 +177,19 @@ def test_polygon_counts_match_shapely_over_the_fixture_files(client, geometry):
         )
         assert found == expected
     assert answer["counts"]["districts"]["count"] >= 1
+    assert_items_match(answer, polygon)
+
+
+def test_proposals_without_a_point_are_in_no_polygon(client):
+    helsinki = {"type": "Polygon", "coordinates": [box(24.5, 59.9, 25.5, 60.4)]}
+    answer = post(
+        client, {"geometry": helsinki, "collections": list(ITEM_SOURCES)}
+    ).json()
+    assert_items_match(answer, shape(helsinki))
+    assert answer["counts"]["facilities"]["count"] == 307
+    # 4,403 proposals are imported; 1,064 of them have no point.
+    assert answer["counts"]["budget-proposals"]["count"] == 3339
+    assert BudgetProposal.objects.filter(location__isnull=True).count() == 1064
 
 
 def test_the_hole_is_not_part_of_the_polygon(client):
@@ -121,6 +214,8 @@ def test_an_official_area_counts_what_overlaps_it(client):
         expected = overlapping(vironniemi, fixture_areas(collection))
         assert answer["counts"][collection]["count"] == len(expected), collection
     assert answer["counts"]["sub-districts"]["count"] == 3
+    # Items by their stored area links: a point the area covers.
+    assert_items_match(answer, vironniemi)
     assert answer["area"] == {"type": "area"}
 
 
@@ -155,6 +250,7 @@ def test_a_custom_area_counts_like_its_polygon(client, drawn_area):
         expected = overlapping(polygon, fixture_areas(collection))
         assert answer["counts"][collection]["count"] == len(expected), collection
     assert answer["counts"]["custom-areas"]["count"] == 1
+    assert_items_match(answer, polygon)
 
 
 def test_someone_elses_private_area_is_not_found(client, drawn_area):

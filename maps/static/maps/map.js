@@ -122,7 +122,9 @@
   function fitStart(map, areas) {
     var target = config.focus && areas.byKey[config.focus];
     var bounds = target ? target.getBounds() : areas.layer.getBounds();
-    if (bounds.isValid()) map.fitBounds(bounds, { padding: [10, 10] });
+    // Not animated: layers added next must see the final zoom, or they load
+    // a second set of tiles for the zoom the animation starts from.
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [10, 10], animate: false });
   }
 
   function addBasemap(map) {
@@ -219,8 +221,11 @@
 
   /* Toggleable item layers: vector tiles from the layer API, filtered on
    * the server, plus a keyboard-reachable list of what is in view. */
-  function Layers(map) {
+  function Layers(map, bounds) {
     this.map = map;
+    // Tiles only over the city: the sea and the neighbours around it hold
+    // no items, and each of their empty tiles would still be a request.
+    this.bounds = bounds.isValid() ? bounds.pad(0.05) : null;
     this.active = {};
     this.defs = {};
     var self = this;
@@ -237,12 +242,17 @@
         select.addEventListener("change", function () { if (checkbox.checked) rebuild(); });
       });
     });
-    var timer = null;
-    map.on("moveend", function () {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(function () { self.listInView(); }, 250);
-    });
+    this.timer = null;
+    map.on("moveend", function () { self.scheduleList(); });
   }
+
+  /* One in-view list request per layer after a burst of changes (layers
+   * switched on together, a pan, a zoom), not one per change. */
+  Layers.prototype.scheduleList = function () {
+    var self = this;
+    window.clearTimeout(this.timer);
+    this.timer = window.setTimeout(function () { self.listInView(); }, 250);
+  };
 
   /* Features drawn by a layer's loaded tiles (for tests and the bench). */
   Layers.prototype.featureCount = function (name) {
@@ -282,6 +292,7 @@
         rendererFactory: L.canvas.tile,
         interactive: true,
         maxNativeZoom: 18,
+        bounds: this.bounds,
         vectorTileLayerStyles: style,
         getFeatureId: function (feature) { return feature.properties.id; }
       });
@@ -294,7 +305,7 @@
       grid.on("load", function () { map.getContainer().setAttribute("data-tiles-" + def.name, "loaded"); });
       this.active[def.name] = grid;
     }
-    this.listInView();
+    this.scheduleList();
   };
 
   Layers.prototype.open = function (def, id, latlng, focus) {
@@ -475,7 +486,7 @@
       map.fitBounds(areas.byKey[hash].getBounds());
       areas.select(hash);
     }
-    var layers = config.layers ? new Layers(map) : null;
+    var layers = config.layers ? new Layers(map, areas.layer.getBounds()) : null;
     // ?layers=cases,facilities opens the map with those layers on (links
     // and bookmarks can share a view).
     var wanted = new URLSearchParams(window.location.search).get("layers");
