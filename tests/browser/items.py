@@ -6,6 +6,9 @@ when the module that asked for them ends.
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+
+from cases.forums.models import Forum
 from cases.models import BudgetProposal, Case, Facility
 from cases.services.links import areas_link
 from districts.models import District
@@ -18,8 +21,12 @@ class MapItems:
     decided_case: Case
     playground: Facility
     proposal: BudgetProposal
+    forum: Forum
 
     def delete(self):
+        coordinator = self.forum.created_by
+        self.forum.delete()
+        coordinator.delete()
         for item in (self.pending_case, self.decided_case, self.playground):
             item.delete()
         self.proposal.delete()
@@ -54,7 +61,13 @@ def create_map_items() -> MapItems:
         district=District.objects.get(level="major_district", code="1"),
         location=places.SUOMENLINNA_CHURCH,
     )
+    # A forum is drawn as its area: Kluuvi, a small sub-district downtown.
+    forum = Forum.objects.create(
+        district=District.objects.get(level="sub_district", name_fi="Kluuvi"),
+        title="TESTI: Kluuvin asukasfoorumi",
+        created_by=get_user_model().objects.create_user("test-map-coordinator"),
+    )
     areas_link(Case, [pending.pk, decided.pk])
     areas_link(Facility, [playground.pk])
     areas_link(BudgetProposal, [proposal.pk])
-    return MapItems(pending, decided, playground, proposal)
+    return MapItems(pending, decided, playground, proposal, forum)

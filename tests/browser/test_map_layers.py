@@ -48,6 +48,26 @@ def test_toggling_a_layer_shows_and_hides_its_features(map_page, layer, count):
     wait_for_features(page, 0)
 
 
+def test_the_forums_layer_draws_each_forum_as_its_area(map_page, map_items):
+    page = map_page
+    page.check("#layer-forums")
+    # An area can straddle tiles: each tile holding part of it draws it.
+    deadline = time.monotonic() + 10
+    while not page.evaluate("window.piiri.layers.featureCount('forums')"):
+        assert time.monotonic() < deadline, "no forum drawn"
+        page.wait_for_timeout(100)
+    drawn = page.evaluate(
+        "Object.values(window.piiri.layers.active.forums._vectorTiles).flatMap("
+        "tile => Object.values(tile._features).map(f => f.feature.properties))"
+    )
+    assert {(f["id"], f["title"]) for f in drawn} == {
+        (map_items.forum.pk, "TESTI: Kluuvin asukasfoorumi")
+    }
+    assert {f["area_code"] for f in drawn} == {map_items.forum.district.code}
+    page.uncheck("#layer-forums")
+    wait_for_features(page, 0)
+
+
 def test_a_filter_asks_the_server_for_matching_features_only(map_page):
     page = map_page
     page.check("#layer-cases")
