@@ -39,6 +39,10 @@ from bench.loadgen import TIPG_CASES, http_client, run, sql_client, tipg_server
 from bench.server import app_server
 from bench.synthetic import synthetic_points
 
+# TiPg's uvicorn workers: one per core, as for any async server. Ours runs
+# as `make serve` does (config/gunicorn.py: 2 x cores + 1 sync workers, the
+# gunicorn rule for sync workers, which wait on the database one request
+# at a time where an async worker interleaves many).
 WORKERS = 2
 CONCURRENCY = (1, 8)
 SEED = 20261128
@@ -92,11 +96,15 @@ def load_cases(url: str, n: int) -> None:
 
 
 def tune(url: str) -> None:
-    """JIT off for the benchmark database, for every client alike: compiling
-    a plan costs more (150+ ms here) than these short queries run."""
+    """For the benchmark database, so every client (ours, TiPg, raw SQL)
+    runs alike: JIT off, since compiling a plan costs more (150+ ms here)
+    than these short queries run; and no parallel workers per query, which
+    our app's connections already ask for (config.settings,
+    DB_PARALLEL_WORKERS): starting them costs more than these queries."""
     name = url.rsplit("/", 1)[1]
     with psycopg.connect(psycopg_url(url), autocommit=True) as conn:
         conn.execute(f'ALTER DATABASE "{name}" SET jit = off')
+        conn.execute(f'ALTER DATABASE "{name}" SET max_parallel_workers_per_gather = 0')
 
 
 # -- workloads --------------------------------------------------------------
@@ -320,9 +328,10 @@ def main(n: int = 100_000) -> None:
     os.environ["LOG_REQUESTS"] = "0"
     results: list[dict[str, Any]] = []
     with (
-        app_server(url, workers=WORKERS) as ours,
+        app_server(url, workers=None) as ours,
         tipg_server(url, workers=WORKERS) as tipg,
     ):
+        warm_up(ours, tipg)
         for workload in workloads:
             for concurrency in CONCURRENCY:
                 row: dict[str, Any] = {
@@ -337,6 +346,31 @@ def main(n: int = 100_000) -> None:
                 print(json.dumps(row), file=sys.stderr)
                 results.append(row)
     write_report(n, results)
+
+
+def warm_up(ours: str, tipg: str) -> None:
+    """Tiles and items pages outside the measured lists (z13, other boxes),
+    at a concurrency that reaches every worker: each worker's first requests
+    open its database connection, and each new database backend loads its
+    PROJ transformations once. Unmeasured, for both servers alike."""
+    rng = random.Random(SEED + 1)
+    tiles13 = tiles(13, 48, rng)
+    boxes = bboxes(2, 48, rng)
+    requests = {
+        ours: [("GET", f"/tiles/cases/{z}/{x}/{y}.pbf", None) for z, x, y in tiles13]
+        + [("GET", f"/ogc/collections/cases/items?bbox={b}", None) for b in boxes],
+        tipg: [
+            (
+                "GET",
+                f"/collections/{TIPG_CASES}/tiles/WebMercatorQuad/{z}/{x}/{y}",
+                None,
+            )
+            for z, x, y in tiles13
+        ]
+        + [("GET", f"/collections/{TIPG_CASES}/items?bbox={b}", None) for b in boxes],
+    }
+    for base, paths in requests.items():
+        run(http_client(), [(m, base + path, b) for m, path, b in paths], 16)
 
 
 def write_report(n: int, results: list[dict[str, Any]]) -> None:
@@ -362,13 +396,19 @@ def write_report(n: int, results: list[dict[str, Any]]) -> None:
     columns = list(rows[0])
     markdown = (
         f"{n:,} synthetic cases (bench/synthetic.py, seeded, clustered on "
-        f"Helsinki's land). Our app: gunicorn, {WORKERS} sync workers. TiPg "
-        f"{_version('tipg')}: uvicorn, {WORKERS} workers, same database, same "
+        f"Helsinki's land). Our app as `make serve` runs it: gunicorn with "
+        f"config/gunicorn.py, {2 * (os.cpu_count() or 1) + 1} sync workers "
+        "(2 x cores + 1: a sync worker waits on the database one request at a "
+        f"time). TiPg {_version('tipg')}: uvicorn, {WORKERS} async workers (one "
+        "per core), same database, same "
         "tiles, bboxes, limits and properties (feature cap 10,000 per tile "
         "in both). SQL: the statement our view sends for that request, built "
         "by the same code and run through psycopg, one connection per "
-        "client. PostgreSQL JIT is off for the database (all three alike). "
-        "Clients: httpx threads, one connection each. Every workload "
+        "client. PostgreSQL JIT and parallel workers per query are off for the "
+        "database (all three alike). "
+        "Clients: threads, each with one standard-library HTTP connection (kept "
+        "alive where the server allows; httpx cost 3 ms a request of its own). "
+        "Every workload "
         "is a list of distinct requests (shuffled tiles, random bboxes, random "
         "hexagons); z10 and z12 cover every tile over Helsinki. The polygon "
         "query is POST /api/v1/query for cases (counts per status and "

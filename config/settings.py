@@ -39,6 +39,7 @@ env = environ.Env(
     STATIC_MANIFEST=(bool, False),
     DB_CONNECT_TIMEOUT=(int, 3),
     DB_STATEMENT_TIMEOUT_MS=(int, 20_000),
+    DB_PARALLEL_WORKERS=(int, 0),
     DATA_UPLOAD_MAX_MEMORY_SIZE=(int, 2_621_440),
     RATE_LOGIN=(str, "10/min"),
     RATE_BALLOT=(str, "20/min"),
@@ -137,8 +138,14 @@ def _database(url: str) -> dict:
     db["CONN_HEALTH_CHECKS"] = True
     options = db.setdefault("OPTIONS", {})
     options.setdefault("connect_timeout", env("DB_CONNECT_TIMEOUT"))
+    # No parallel workers per query by default: starting them cost 30 to 90
+    # ms on the items pages, several times the query (bench/results/
+    # layers.md), and under concurrent requests they only take cores from
+    # other requests. Raise DB_PARALLEL_WORKERS for reporting workloads.
     options.setdefault(
-        "options", f"-c statement_timeout={env('DB_STATEMENT_TIMEOUT_MS')}"
+        "options",
+        f"-c statement_timeout={env('DB_STATEMENT_TIMEOUT_MS')}"
+        f" -c max_parallel_workers_per_gather={env('DB_PARALLEL_WORKERS')}",
     )
     return db
 
