@@ -183,6 +183,7 @@ def django_sql(url: str) -> dict[str, Callable[..., list[tuple[str, tuple]]]]:
     from geo.tiles import tile_sql
     from maps.layers import LAYERS
     from maps.query import Area, breakdown_rows
+    from maps.tiles import tile_options
 
     cases = LAYERS["cases"]
     viewer = AnonymousUser()
@@ -193,15 +194,7 @@ def django_sql(url: str) -> dict[str, Callable[..., list[tuple[str, tuple]]]]:
 
     def tile(t: tuple[int, int, int]) -> list[tuple[str, tuple]]:
         return [
-            literal(
-                tile_sql(
-                    cases.rows(viewer),
-                    tile=Tile(*t),
-                    layer=cases.name,
-                    geometry=cases.geometry,
-                    fields=cases.tile_fields,
-                )
-            )
+            literal(tile_sql(cases.rows(viewer), tile=Tile(*t), **tile_options(cases)))
         ]
 
     def items(bbox: str, limit: int) -> list[tuple[str, tuple]]:

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import Transform
 from django.db import connections
-from django.db.models import Func, QuerySet, Value
+from django.db.models import F, Func, QuerySet, Value
 
 from geo import srid
 from geo.params import Tile
@@ -49,13 +49,16 @@ def tile_sql(
     geometry: str,
     fields: Sequence[str],
     max_features: int = MAX_FEATURES,
+    web_geometry: str | None = None,
 ) -> tuple[str, tuple]:
     """The one statement rendering ``queryset``'s rows in ``tile`` as an MVT
     layer named ``layer``.
 
     The envelope (plus the buffer the geometries are clipped to) is
     transformed to the storage CRS, never the column, so the spatial index
-    finds the rows.
+    finds the rows. ``web_geometry`` names a stored Web Mercator copy of
+    ``geometry`` (geo.models.Located.location_web) to draw from; without
+    one, each row's geometry is transformed.
     """
     envelope = TileEnvelope(tile, margin=BUFFER / EXTENT)
     rows = (
@@ -64,7 +67,10 @@ def tile_sql(
         .filter(**{f"{geometry}__intersects": Transform(envelope, srid.STORAGE)})
         .annotate(
             _mvt_geom=AsMVTGeom(
-                Transform(geometry, srid.WEB_MERCATOR), TileEnvelope(tile)
+                F(web_geometry)
+                if web_geometry
+                else Transform(geometry, srid.WEB_MERCATOR),
+                TileEnvelope(tile),
             )
         )
         .values(*fields, "_mvt_geom")[:max_features]

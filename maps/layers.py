@@ -53,6 +53,8 @@ class Layer:
     geometry: str
     properties: tuple[str, ...]
     tile_fields: tuple[str, ...]
+    # A stored Web Mercator copy of the geometry that tiles draw from.
+    web_geometry: str | None = None
     # Rows in (or overlapping) a geometry: a custom or a drawn area.
     overlapping: Callable[[QuerySet, Any], QuerySet] = items_within
     # Rows in the official area with this id; None: spatially.
@@ -259,6 +261,7 @@ LAYERS: dict[str, Layer] = {
             ),
             rows=case_rows,
             geometry="location",
+            web_geometry="location_web",
             properties=(
                 "diary_number",
                 "title_fi",
@@ -281,6 +284,7 @@ LAYERS: dict[str, Layer] = {
             description="City service units: playgrounds, libraries, youth centres.",
             rows=facility_rows,
             geometry="location",
+            web_geometry="location_web",
             properties=(
                 "kind",
                 "name_fi",
@@ -327,6 +331,7 @@ LAYERS: dict[str, Layer] = {
             ),
             rows=proposal_rows,
             geometry="location",
+            web_geometry="location_web",
             properties=(
                 "round",
                 "title",

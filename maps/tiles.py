@@ -25,6 +25,7 @@ def tile_options(layer: Layer) -> dict[str, Any]:
     return {
         "layer": layer.name,
         "geometry": layer.geometry,
+        "web_geometry": layer.web_geometry,
         "fields": layer.tile_fields,
     }
 
