@@ -13,7 +13,7 @@ never one URL repeated) run at concurrency 1 and 8 against:
   (one connection per client thread): the floor the app can approach.
 
     .venv/bin/python bench/run.py layers            # 100,000 cases
-    .venv/bin/python bench/layers.py 1000000        # another size
+    .venv/bin/python -m bench.layers 1000000       # another size
 """
 
 import json
