@@ -4,6 +4,7 @@ import hashlib
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -21,13 +22,29 @@ PUBLIC_MAX_AGE = 300
 ATTRIBUTION = "City of Helsinki, Helsinki Region Infoshare, CC BY 4.0"
 
 
-def tile_options(layer: Layer) -> dict[str, Any]:
+def tile_options(layer: Layer, fields: tuple[str, ...] | None = None) -> dict[str, Any]:
     return {
         "layer": layer.name,
         "geometry": layer.geometry,
         "web_geometry": layer.web_geometry,
-        "fields": layer.tile_fields,
+        "fields": layer.tile_fields if fields is None else fields,
     }
+
+
+def parse_properties(raw: str | None, layer: Layer) -> tuple[str, ...] | None:
+    """``?properties=id,status``: only these of the layer's tile fields (as
+    TiPg's tiles take it). The residents' map asks for the id alone: its
+    popups fetch the rest, and titles were most of a tile's bytes."""
+    if raw is None:
+        return None
+    names = tuple(dict.fromkeys(name.strip() for name in raw.split(",") if name))
+    unknown = [name for name in names if name not in layer.tile_fields]
+    if unknown or not names:
+        raise ValidationError(
+            f"Parameter 'properties' must name some of {', '.join(layer.tile_fields)}"
+            f" for {layer.name}; got {raw[:80]!r}."
+        )
+    return names
 
 
 # One compiled statement per public layer and process (its rows are the same
@@ -65,14 +82,17 @@ def layer_tile(
     limit = parse_int(
         request.GET.get("limit", str(MAX_FEATURES)), "limit", low=1, high=MAX_FEATURES
     )
-    if layer.public and not filtered and limit == MAX_FEATURES:
+    fields = parse_properties(request.GET.get("properties"), layer)
+    if layer.public and not filtered and limit == MAX_FEATURES and fields is None:
         data = compiled(layer).render(tile)
     else:
         # The same filters as the items (?status=, ?kind=, ?round=, ?area=),
         # so a filtered map asks for filtered tiles instead of hiding
         # features.
         rows = apply_filters(layer, layer.rows(request.user), request.GET, request.user)
-        data = render_tile(rows, tile=tile, max_features=limit, **tile_options(layer))
+        data = render_tile(
+            rows, tile=tile, max_features=limit, **tile_options(layer, fields)
+        )
     if not data:
         return cache_headers(HttpResponse(status=204), layer)
     etag = f'"{hashlib.blake2b(data, digest_size=16).hexdigest()}"'

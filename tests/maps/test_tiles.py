@@ -109,3 +109,50 @@ def test_a_compiled_tile_statement_renders_the_same_tile(zoom):
     tile = Tile(*tile_of(24.9414, 60.1710, zoom))
     assert compiled.render(tile) == render_tile(layer.rows(None), tile=tile, **options)
     assert mapbox_vector_tile.decode(compiled.render(tile))["sub-districts"]["features"]
+
+
+def test_properties_chooses_the_tile_fields(client):
+    full = client.get(tile_url("sub-districts", STATION_Z14))
+    lean = client.get(tile_url("sub-districts", STATION_Z14) + "?properties=code")
+    assert lean.status_code == 200
+    full_features = mapbox_vector_tile.decode(full.content)["sub-districts"]["features"]
+    lean_features = mapbox_vector_tile.decode(lean.content)["sub-districts"]["features"]
+    assert {f["properties"]["code"] for f in lean_features} == {
+        f["properties"]["code"] for f in full_features
+    }
+    assert all(set(f["properties"]) == {"code"} for f in lean_features)
+    assert len(lean.content) < len(full.content)
+
+
+@pytest.mark.parametrize("properties", ["secret", "", "code,title"])
+def test_unknown_tile_properties_answer_400(client, properties):
+    response = client.get(
+        tile_url("sub-districts", STATION_Z14) + f"?properties={properties}",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert "must name some of" in response.json()["detail"]
+
+
+def test_point_tiles_from_the_stored_web_mercator_copy_equal_transformed_ones():
+    from geo.params import Tile
+    from geo.tiles import render_tile
+    from maps.layers import LAYERS
+
+    layer = LAYERS["facilities"]
+    tile = Tile(*tile_of(24.95, 60.19, 12))
+    options = {"layer": layer.name, "geometry": "location", "fields": ("id",)}
+    stored = render_tile(
+        layer.rows(None), tile=tile, web_geometry="location_web", **options
+    )
+    transformed = render_tile(layer.rows(None), tile=tile, **options)
+
+    def points(data):
+        features = mapbox_vector_tile.decode(data)["facilities"]["features"]
+        return {
+            (f["properties"]["id"], tuple(f["geometry"]["coordinates"]))
+            for f in features
+        }
+
+    assert len(points(stored)) > 10
+    assert points(stored) == points(transformed)

@@ -285,6 +285,9 @@
       };
       var tileParams = this.filters(def);
       tileParams.limit = config.tileLimit;
+      // The id alone: a popup fetches the rest, and titles were most of a
+      // tile's bytes.
+      tileParams.properties = "id";
       var grid = L.vectorGrid.protobuf(def.tiles + queryString(tileParams), {
         pane: "piiri-features",
         // Canvas, not SVG: a city-wide view can hold tens of thousands of
