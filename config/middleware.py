@@ -93,3 +93,34 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.header)
         return response
+
+
+class LanguageIndependentMiddleware:
+    """Take ``Vary: Accept-Language`` and ``Content-Language`` off responses
+    whose bytes are the same in every language.
+
+    LocaleMiddleware adds both to every response outside the /fi/, /sv/ and
+    /en/ pages. For a vector tile that would make a shared cache keep one
+    copy per browser language. Views mark such responses with
+    ``language_independent = True``; error messages stay translated and
+    keep the header. Listed before LocaleMiddleware, so it sees the response
+    after it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(response, "language_independent", False):
+            vary = [
+                value.strip()
+                for value in response.headers.get("Vary", "").split(",")
+                if value.strip() and value.strip().lower() != "accept-language"
+            ]
+            if vary:
+                response.headers["Vary"] = ", ".join(vary)
+            else:
+                response.headers.pop("Vary", None)
+            response.headers.pop("Content-Language", None)
+        return response

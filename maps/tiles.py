@@ -60,6 +60,9 @@ def compiled(layer: Layer) -> CompiledTile:
 
 
 def cache_headers(response: HttpResponse, layer: Layer) -> HttpResponse:
+    # A tile or TileJSON is the same in every language: no Vary on it
+    # (config.middleware.LanguageIndependentMiddleware).
+    response.language_independent = True  # type: ignore[attr-defined]
     if layer.public:
         response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
     else:

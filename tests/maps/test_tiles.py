@@ -156,3 +156,21 @@ def test_point_tiles_from_the_stored_web_mercator_copy_equal_transformed_ones():
 
     assert len(points(stored)) > 10
     assert points(stored) == points(transformed)
+
+
+def test_tiles_do_not_vary_by_language_but_their_errors_do(client):
+    tile = client.get(tile_url("districts", STATION_Z14), HTTP_ACCEPT_LANGUAGE="sv")
+    assert tile.status_code == 200
+    assert "Vary" not in tile.headers
+    assert "Content-Language" not in tile.headers
+    assert tile["Cache-Control"] == "public, max-age=300"
+    tilejson = client.get("/tiles/districts.json")
+    assert "Accept-Language" not in tilejson.headers.get("Vary", "")
+    error = client.get("/tiles/districts/25/0/0.pbf", HTTP_ACCEPT_LANGUAGE="en")
+    assert error.status_code == 400
+    assert "Accept-Language" in error["Vary"]
+
+
+def test_private_tiles_still_vary_by_cookie(client):
+    response = client.get(tile_url("custom-areas", STATION_Z14))
+    assert response["Vary"] == "Cookie"
