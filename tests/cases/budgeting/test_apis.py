@@ -172,7 +172,9 @@ def test_results_and_pabulib_export_after_the_count(client, round_, plans):
         (plans["benches"].pk, 1),
     ]
     assert set(central["tallies"]) == {"greedy", "equal_shares"}
-    page = client.get(f"/budgeting/rounds/{round_.number}/").content.decode()
+    page = client.get(
+        f"/budgeting/rounds/{round_.number}/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert "Method of Equal Shares" in page
 
     response = client.get(export)

@@ -99,7 +99,7 @@ def test_the_dashboard_page_lists_new_cases_and_meetings(
 ):
     case_at(places.RAILWAY_STATION, title="Rautatientorin kunnostus")
     meeting_in(kluuvi_forum, title="Kevätilta")
-    page = signed_in.get("/coordinator/").content.decode()
+    page = signed_in.get("/coordinator/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Your first visit" in page
     assert "Rautatientorin kunnostus" in page
     assert "Kevätilta" in page
