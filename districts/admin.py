@@ -1,4 +1,9 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db import router, transaction
+from django.db.models import QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest
 from leaflet.admin import LeafletGeoAdmin
 
@@ -10,6 +15,48 @@ from districts.models import (
     Population,
     SourceImport,
 )
+from districts.services import audit_record, audit_value
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Edits made in the admin go into the audit log as the services' own
+    do: who created, changed (which fields, to what) or deleted what. The
+    admin saves and deletes one object inside a transaction, so the entry
+    is written with the change or not at all."""
+
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: ModelForm, change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            audit_record(
+                actor=request.user, action=AuditLog.Action.CREATED, instance=obj
+            )
+            return
+        changes = {
+            name: audit_value(form.cleaned_data.get(name)) for name in form.changed_data
+        }
+        if changes:
+            audit_record(
+                actor=request.user,
+                action=AuditLog.Action.CHANGED,
+                instance=obj,
+                changes=changes,
+            )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        audit_record(actor=request.user, action=AuditLog.Action.DELETED, instance=obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        # The "delete selected" action: every entry, then the deletion, or
+        # nothing.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            for obj in queryset:
+                audit_record(
+                    actor=request.user, action=AuditLog.Action.DELETED, instance=obj
+                )
+            super().delete_queryset(request, queryset)
 
 
 class PopulationInline(admin.TabularInline):
@@ -28,7 +75,7 @@ class DistrictAdmin(LeafletGeoAdmin):
 
 
 @admin.register(CustomArea)
-class CustomAreaAdmin(LeafletGeoAdmin):
+class CustomAreaAdmin(AuditedAdmin, LeafletGeoAdmin):
     list_display = ("name_fi", "owner", "is_public", "updated_at")
     list_filter = ("is_public",)
     search_fields = ("name_fi", "name_sv", "name_en", "description")
@@ -41,7 +88,7 @@ class SourceImportAdmin(admin.ModelAdmin):
 
 
 @admin.register(AreaAssignment)
-class AreaAssignmentAdmin(admin.ModelAdmin):
+class AreaAssignmentAdmin(AuditedAdmin):
     list_display = ("user", "role", "district", "custom_area", "assigned_at")
     list_filter = ("role", "district__level")
     autocomplete_fields = ("user",)

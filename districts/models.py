@@ -245,8 +245,9 @@ class AreaAssignment(models.Model):
 
 class AuditLog(models.Model):
     """Who created, changed or deleted an area, forum, meeting or minutes,
-    and when. Written by the services that make the change, in the same
-    transaction; read by admins."""
+    or gave or took a coordinator role, and when. Written in the same
+    transaction as the change, by the services that make it or by the
+    Django admin (districts.admin.AuditedAdmin); read by admins."""
 
     class Action(models.TextChoices):
         CREATED = "created", _("created")

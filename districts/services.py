@@ -45,14 +45,23 @@ def to_storage(source_srid: int) -> CoordTransform:
     return CoordTransform(SpatialReference(source_srid), SpatialReference(srid.STORAGE))
 
 
+def audit_value(value: Any) -> Any:
+    """A changed value as the audit log records it: JSON values as they
+    are, model instances by id, anything else as text."""
+    if value is None or isinstance(value, str | int | bool | list):
+        return value
+    if isinstance(value, models.Model):
+        return value.pk
+    return str(value)
+
+
 def apply_changes(instance: models.Model, fields: dict[str, Any]) -> dict[str, Any]:
     """Set ``fields`` on ``instance``; return those that changed, as the
-    audit log records them (JSON values, other values as text)."""
+    audit log records them."""
     changes = {}
     for name, value in fields.items():
         if getattr(instance, name) != value:
-            plain = isinstance(value, str | int | bool | list)
-            changes[name] = value if plain else str(value)
+            changes[name] = audit_value(value)
             setattr(instance, name, value)
     return changes
 
@@ -167,12 +176,14 @@ def coordinator_assign(*, actor: AnyUser, user: User, area: AnyArea) -> AreaAssi
         permissions.can_assign_coordinators(actor),
         "Only admins assign coordinators.",
     )
-    assignment, _ = AreaAssignment.objects.get_or_create(
+    assignment, created = AreaAssignment.objects.get_or_create(
         user=user,
         role=AreaAssignment.Role.COORDINATOR,
         district=area if isinstance(area, District) else None,
         custom_area=area if isinstance(area, CustomArea) else None,
     )
+    if created:
+        audit_record(actor=actor, action=AuditLog.Action.CREATED, instance=assignment)
     return assignment
 
 
@@ -182,4 +193,5 @@ def coordinator_unassign(*, actor: AnyUser, assignment: AreaAssignment) -> None:
         permissions.can_assign_coordinators(actor),
         "Only admins remove coordinators.",
     )
+    audit_record(actor=actor, action=AuditLog.Action.DELETED, instance=assignment)
     assignment.delete()

@@ -2,10 +2,11 @@ from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin
 
 from cases.forums.models import AgendaItem, Follow, Forum, Meeting, Minutes
+from districts.admin import AuditedAdmin
 
 
 @admin.register(Forum)
-class ForumAdmin(admin.ModelAdmin):
+class ForumAdmin(AuditedAdmin):
     list_display = ("title", "district", "custom_area", "created_by", "updated_at")
     search_fields = ("title", "description")
     raw_id_fields = ("district", "custom_area", "venue_facility", "created_by")
@@ -18,7 +19,7 @@ class AgendaItemInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(LeafletGeoAdmin):
+class MeetingAdmin(AuditedAdmin, LeafletGeoAdmin):
     list_display = ("title", "forum", "starts_at", "ends_at")
     list_filter = ("forum",)
     date_hierarchy = "starts_at"
@@ -27,7 +28,7 @@ class MeetingAdmin(LeafletGeoAdmin):
 
 
 @admin.register(Minutes)
-class MinutesAdmin(admin.ModelAdmin):
+class MinutesAdmin(AuditedAdmin):
     list_display = ("meeting", "published_by", "published_at")
     raw_id_fields = ("meeting", "published_by")
 
