@@ -6,6 +6,7 @@ and commit it ran on.
 """
 
 import json
+import math
 import os
 import platform
 import random
@@ -25,6 +26,14 @@ PY = sys.executable
 
 # Helsinki's land, roughly: where synthetic points and random queries go.
 HELSINKI_BBOX = (24.83, 60.13, 25.25, 60.30)
+
+
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int, int]:
+    """The Web Mercator tile (z, x, y) holding a WGS84 point."""
+    n = 2**z
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    return z, x, y
 
 
 def bench_database_url(name: str = "piiri_bench") -> str:

@@ -33,6 +33,7 @@ from bench.common import (
     prepare_database,
     psycopg_url,
     table,
+    tile_of,
     write_results,
 )
 from bench.loadgen import TIPG_CASES, http_client, run, sql_client, tipg_server
@@ -108,13 +109,6 @@ def tune(url: str) -> None:
 
 
 # -- workloads --------------------------------------------------------------
-
-
-def tile_of(lon: float, lat: float, z: int) -> tuple[int, int, int]:
-    n = 2**z
-    x = int((lon + 180) / 360 * n)
-    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-    return z, x, y
 
 
 def tiles(z: int, n: int, rng: random.Random) -> list[tuple[int, int, int]]:

@@ -1,8 +1,8 @@
 """Mixed workload against the app served as `make serve` serves it.
 
-What a budgeting vote day looks like: residents browsing the map (vector
-tiles and OGC API items), opening area pages, planners running polygon
-queries, and voters submitting ballots. Each client is a simulated person
+What a budgeting vote day looks like (bench/vote_day.py): residents
+browsing the map, opening area pages, planners running polygon queries,
+and voters submitting ballots. Each client is a simulated person
 behind the load balancer (NUM_PROXIES=1, one X-Forwarded-For address per
 client), so per-client rate limits apply as they would in production;
 their 429s are intended and counted apart from errors.
@@ -19,10 +19,8 @@ database, so the numbers are a floor, not a capacity estimate.
 """
 
 import asyncio
-import json
 import os
 import random
-import subprocess
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -32,102 +30,23 @@ from typing import Any
 
 import httpx
 
-from bench.common import (
-    HELSINKI_BBOX,
-    PY,
-    ROOT,
-    bench_database_url,
-    prepare_database,
-    stats,
-    table,
-    write_results,
-)
-from bench.server import free_port
+from bench.common import ROOT, bench_database_url, stats, table, write_results
+from bench.server import Server, free_port, serving
+from bench.vote_day import BENCH_ROUND, MIX, Client, setup
 
 STAGES = [1, 4, 16, 32]
 STAGE_SECONDS = float(os.environ.get("LOAD_STAGE_SECONDS", 30))
 LONG_SECONDS = float(os.environ.get("LOAD_LONG_SECONDS", 600))
 LONG_CONCURRENCY = 32
 MEMORY_EVERY_SECONDS = 10
-BENCH_ROUND = 9901
-
-# Share of each kind of request in the mix.
-MIX = {
-    "tile": 40,
-    "items": 15,
-    "area_page": 15,
-    "polygon_query": 15,
-    "ballot": 15,
-}
-TILE_LAYERS = ["districts", "sub-districts", "cases", "facilities"]
-ITEM_COLLECTIONS = ["districts", "cases", "facilities", "budget-proposals"]
 OK = {200, 201, 204}  # 204: an empty tile
-
-SETUP_ROUND = """
-import datetime as dt
-from django.utils import timezone
-from cases.budgeting import services
-from cases.budgeting.models import Phase, Round
-from districts.models import District
-
-number = {number}
-if not Round.objects.filter(number=number).exists():
-    today = timezone.localdate()
-    voting = (today - dt.timedelta(days=30), today + dt.timedelta(days=3650))
-    round_ = services.round_create(
-        number=number,
-        name="Benchmark round (synthetic, not OmaStadi data)",
-        total_amount=8_800_000,
-        city_wide_amount=800_000,
-        phases={{
-            Phase.Kind.PROPOSALS: (voting[0] - dt.timedelta(days=60),
-                                   voting[0] - dt.timedelta(days=30)),
-            Phase.Kind.VOTING: voting,
-            Phase.Kind.RESULTS: (voting[1] + dt.timedelta(days=1),
-                                 voting[1] + dt.timedelta(days=30)),
-        }},
-    )
-    for major in District.objects.filter(level="major_district", is_sea=False):
-        services.plan_create(round_=round_, title=f"Benches in {{major.name_fi}}",
-                             cost=10_000, area=major)
-"""
-
-
-def setup(url: str) -> dict[str, Any]:
-    prepare_database(url)
-    env = {**os.environ, "DATABASE_URL": url, "PIIRI_DEV": "1", "STATIC_MANIFEST": "1"}
-    for command in (
-        ["createcachetable"],
-        ["collectstatic", "--noinput", "-v", "0"],
-        ["shell", "-c", SETUP_ROUND.format(number=BENCH_ROUND)],
-    ):
-        subprocess.run([PY, "manage.py", *command], cwd=ROOT, env=env, check=True)
-    script = (
-        "import json\n"
-        "from districts.models import District\n"
-        "from cases.budgeting.models import Plan\n"
-        "areas = list(District.objects.filter(is_sea=False)"
-        ".values_list('level', 'code'))\n"
-        f"plans = list(Plan.objects.filter(round__number={BENCH_ROUND})"
-        ".values_list('id', 'area__code'))\n"
-        "print(json.dumps({'areas': areas, 'plans': plans}))\n"
-    )
-    out = subprocess.run(
-        [PY, "manage.py", "shell", "-c", script],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
 
 
 @contextmanager
-def serve(url: str, workers_kind: str = "sync") -> Iterator[tuple[str, int]]:
+def serve(url: str, workers_kind: str = "sync") -> Iterator[Server]:
+    """The app as `make serve` runs it, behind one proxy (NUM_PROXIES=1)."""
     port = free_port()
     env = {
-        **os.environ,
         "DATABASE_URL": url,
         "PIIRI_DEV": "1",
         "BIND": f"127.0.0.1:{port}",
@@ -140,29 +59,8 @@ def serve(url: str, workers_kind: str = "sync") -> Iterator[tuple[str, int]]:
         command += ["-k", "uvicorn.workers.UvicornWorker", "config.asgi:application"]
     else:
         command += ["config.wsgi:application"]
-    process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(base + "/readyz", timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not get ready")
-            time.sleep(0.5)
-        yield base, process.pid
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
+    with serving(command, env, port=port, ready_path="/readyz") as server:
+        yield server
 
 
 def app_memory_mb(master_pid: int) -> float:
@@ -180,75 +78,6 @@ def app_memory_mb(master_pid: int) -> float:
         except FileNotFoundError:
             continue
     return round(total_kb / 1024, 1)
-
-
-def tile_for(lon: float, lat: float, z: int) -> tuple[int, int, int]:
-    import math
-
-    n = 2**z
-    x = int((lon + 180) / 360 * n)
-    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-    return z, x, y
-
-
-class Client:
-    """One simulated person: their own address and voter identity."""
-
-    def __init__(self, number: int, data: dict[str, Any], rng: random.Random):
-        self.ip = f"10.{number // 250 % 250}.{number % 250}.{rng.randint(1, 250)}"
-        self.rng = rng
-        self.data = data
-        self.votes = 0
-        self.number = number
-
-    def request(self) -> tuple[str, str, str, dict[str, Any]]:
-        kind = self.rng.choices(list(MIX), weights=list(MIX.values()))[0]
-        west, south, east, north = HELSINKI_BBOX
-        lon = self.rng.uniform(west, east)
-        lat = self.rng.uniform(south, north)
-        if kind == "tile":
-            z, x, y = tile_for(lon, lat, self.rng.randint(11, 15))
-            layer = self.rng.choice(TILE_LAYERS)
-            return kind, "GET", f"/tiles/{layer}/{z}/{x}/{y}.pbf", {}
-        if kind == "items":
-            d = 0.01
-            collection = self.rng.choice(ITEM_COLLECTIONS)
-            bbox = f"{lon - d:.5f},{lat - d:.5f},{lon + d:.5f},{lat + d:.5f}"
-            return (
-                kind,
-                "GET",
-                f"/ogc/collections/{collection}/items?bbox={bbox}&limit=50",
-                {},
-            )
-        if kind == "area_page":
-            level, code = self.rng.choice(self.data["areas"])
-            lang = self.rng.choice(["fi", "sv", "en"])
-            return kind, "GET", f"/{lang}/areas/{level}/{code}/", {}
-        if kind == "polygon_query":
-            d = self.rng.uniform(0.003, 0.02)
-            ring = [
-                [lon - d, lat - d],
-                [lon + d, lat - d],
-                [lon + d, lat + d],
-                [lon - d, lat + d],
-                [lon - d, lat - d],
-            ]
-            body = {"type": "Polygon", "coordinates": [ring]}
-            return kind, "POST", "/api/v1/query", {"json": body}
-        plan_id, major = self.rng.choice(self.data["plans"])
-        self.votes += 1
-        voter = {
-            "identifier": f"bench-{time.time_ns()}-{self.number}-{self.votes}",
-            "birth_date": "1990-01-01",
-            "municipality": "091",  # Statistics Finland code
-            "home_major_district": major,
-        }
-        return (
-            kind,
-            "POST",
-            f"/api/v1/budgeting/rounds/{BENCH_ROUND}/ballots",
-            {"json": {"plans": [plan_id], "voter": voter}},
-        )
 
 
 async def run_load(

@@ -35,8 +35,8 @@ def tipg_server(url: str, *, workers: int) -> Iterator[str]:
     command = [uvicorn, "tipg.main:app", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--workers", str(workers), "--log-level", "warning", "--no-access-log"]
     ready = f"/collections/{TIPG_CASES}"
-    with serving(command, env, port=port, ready_path=ready) as base:
-        yield base
+    with serving(command, env, port=port, ready_path=ready) as server:
+        yield server.base
 
 
 # -- running ----------------------------------------------------------------

@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import httpx
 
@@ -19,12 +20,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class Server(NamedTuple):
+    base: str  # URL
+    pid: int
+
+
 @contextmanager
 def serving(
     command: list[str], env: dict[str, str], *, port: int, ready_path: str
-) -> Iterator[str]:
+) -> Iterator[Server]:
     """Run ``command`` (a server on ``port``) until ``ready_path`` answers
-    2xx, yield its base URL, and stop it afterwards."""
+    2xx, yield its base URL and process id, and stop it afterwards."""
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
     base = f"http://127.0.0.1:{port}"
     try:
@@ -38,7 +44,7 @@ def serving(
             if time.monotonic() > deadline or process.poll() is not None:
                 raise RuntimeError(f"{command[0]} did not start")
             time.sleep(0.3)
-        yield base
+        yield Server(base, process.pid)
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -72,5 +78,7 @@ def app_server(database_url: str, *, workers: int | None = 2) -> Iterator[str]:
     else:
         command += ["--workers", str(workers)]
     command += ["--log-level", "warning"]
-    with serving(command, env, port=port, ready_path="/api/v1/areas/?limit=1") as base:
-        yield base
+    with serving(
+        command, env, port=port, ready_path="/api/v1/areas/?limit=1"
+    ) as server:
+        yield server.base
