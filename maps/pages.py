@@ -166,14 +166,28 @@ def list_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def area_page(request: HttpRequest, level: str, code: str) -> HttpResponse:
+def area_or_404(level: str, code: str) -> District:
     if level not in LEVELS:
         raise Http404(_("No such area level."))
     area = area_get(level=level, code=code)
     if area is None:
         raise Http404(_("No such area."))
+    return area
+
+
+def population_context(area: District) -> dict[str, Any]:
+    """The latest population and its year, and every year's, newest first."""
     population = population_by_year(area)
     latest_year = max(population) if population else None
+    return {
+        "population": population.get(latest_year) if latest_year else None,
+        "population_year": latest_year,
+        "population_by_year": sorted(population.items(), reverse=True),
+    }
+
+
+def area_page(request: HttpRequest, level: str, code: str) -> HttpResponse:
+    area = area_or_404(level, code)
     children = list(area.children.defer("boundary").order_by("code"))
     outlines = District.objects.filter(pk=area.pk) | District.objects.filter(
         parent=area
@@ -190,9 +204,7 @@ def area_page(request: HttpRequest, level: str, code: str) -> HttpResponse:
         "area": area,
         "ancestors": list(reversed(area.ancestors())),
         "children": children,
-        "population": population.get(latest_year) if latest_year else None,
-        "population_year": latest_year,
-        "population_by_year": sorted(population.items(), reverse=True),
+        **population_context(area),
         "config": config,
         **area_contents(area, request.user),
     }
@@ -235,17 +247,10 @@ REPORT_CSP = (
 
 
 def area_report(request: HttpRequest, level: str, code: str) -> HttpResponse:
-    if level not in LEVELS:
-        raise Http404(_("No such area level."))
-    area = area_get(level=level, code=code)
-    if area is None:
-        raise Http404(_("No such area."))
-    population = population_by_year(area)
-    latest_year = max(population) if population else None
+    area = area_or_404(level, code)
     context = {
         "area": area,
-        "population": population.get(latest_year) if latest_year else None,
-        "population_year": latest_year,
+        **population_context(area),
         "children": list(area.children.defer("boundary").order_by("code")),
         "map": map_parts(area_map(area)),
         "today": timezone.localdate(),
