@@ -7,7 +7,9 @@ to delete a large share of a level's areas unless forced, as munigeo's
 """
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from django.db import transaction
@@ -259,19 +261,23 @@ def import_area_set(
     for filename, mapping in mappings.items():
         path = folder / filename
         reports.append(
-            _once(
+            import_once(
                 "areas",
                 path,
-                lambda p=path, m=mapping: import_areas(
-                    p, m, force=force, progress=progress
-                ),
+                partial(import_areas, path, mapping, force=force, progress=progress),
                 skip_known=skip_known,
             )
         )
     return reports
 
 
-def _once(kind, path, run, *, skip_known):  # type: ignore[no-untyped-def]
+def import_once(
+    kind: str, path: Path, run: Callable[[], ImportReport], *, skip_known: bool
+) -> ImportReport:
+    """Run an importer of the file at ``path`` and log it by its digest;
+    with ``skip_known``, a file already imported as ``kind`` is skipped.
+    Every importer of a source file goes through here, so `make run` loads
+    nothing twice."""
     digest = file_digest(path)
     if skip_known and SourceImport.objects.filter(kind=kind, digest=digest).exists():
         return ImportReport(source=path.name, skipped=True)
@@ -285,7 +291,7 @@ def _once(kind, path, run, *, skip_known):  # type: ignore[no-untyped-def]
 def import_population(
     path: Path, *, progress: bool = True, skip_known: bool = False
 ) -> ImportReport:
-    return _once(
+    return import_once(
         "population",
         path,
         lambda: _import_population(path, progress=progress),

@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from cases.budgeting.models import Plan, Round
 from cases.models import BudgetProposal
-from districts.importers import _once
+from districts.importers import import_once
 from districts.models import District
 from geo.sources import ImportReport
 
@@ -28,7 +28,7 @@ SELECTED = {"True": True, "False": False}
 def import_omastadi_plans(
     path: Path, *, progress: bool = True, skip_known: bool = False
 ) -> ImportReport:
-    report = _once(
+    report = import_once(
         "omastadi_plans",
         path,
         lambda: _import_plans(path, progress=progress),

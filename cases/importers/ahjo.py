@@ -21,7 +21,7 @@ from tqdm import tqdm
 from cases.gazetteer import Gazetteer, Place, representative_point
 from cases.importers.sync import Incoming, sync_rows
 from cases.models import Case, Facility
-from districts.importers import _once
+from districts.importers import import_once
 from districts.models import District
 from geo import srid
 from geo.sources import ImportReport
@@ -89,7 +89,7 @@ def helsinki_gazetteer() -> Gazetteer:
 def import_ahjo_cases(
     path: Path, *, progress: bool = True, skip_known: bool = False
 ) -> ImportReport:
-    return _once(
+    return import_once(
         "ahjo_cases",
         path,
         lambda: _import_ahjo_cases(path, progress=progress),

@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from cases.importers.sync import Incoming, ogr_path, sync_rows
 from cases.models import Facility
-from districts.importers import _once
+from districts.importers import import_once
 from geo import srid
 from geo.sources import ImportReport, read_rows, to_geos
 
@@ -85,7 +85,7 @@ def import_facilities(
     progress: bool = True,
     skip_known: bool = False,
 ) -> ImportReport:
-    return _once(
+    return import_once(
         "facilities",
         path,
         lambda: _import_facilities(path, mapping, progress=progress),

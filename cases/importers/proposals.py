@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from cases.importers.sync import Incoming, ogr_path, sync_rows
 from cases.models import BudgetProposal
-from districts.importers import _once
+from districts.importers import import_once
 from districts.models import District
 from geo.sources import ImportReport, read_rows, to_geos
 
@@ -43,7 +43,7 @@ def proposal_status(state: str, n_plans: int, any_plan_selected: bool) -> str | 
 def import_proposals(
     path: Path, *, progress: bool = True, skip_known: bool = False
 ) -> ImportReport:
-    return _once(
+    return import_once(
         "proposals",
         path,
         lambda: _import_proposals(path, progress=progress),
