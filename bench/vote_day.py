@@ -31,8 +31,8 @@ ITEM_COLLECTIONS = ["districts", "cases", "facilities", "budget-proposals"]
 SETUP_ROUND = """
 import datetime as dt
 from django.utils import timezone
-from cases.budgeting import services
-from cases.budgeting.models import Phase, Round
+from budgeting import services
+from budgeting.models import Phase, Round
 from districts.models import District
 
 number = {number}
@@ -70,7 +70,7 @@ def setup(url: str) -> dict[str, Any]:
     script = (
         "import json\n"
         "from districts.models import District\n"
-        "from cases.budgeting.models import Plan\n"
+        "from budgeting.models import Plan\n"
         "areas = list(District.objects.filter(is_sea=False)"
         ".values_list('level', 'code'))\n"
         f"plans = list(Plan.objects.filter(round__number={BENCH_ROUND})"

@@ -23,7 +23,8 @@ from cases.selectors import (
 )
 from cases.services.cases import case_file
 from cases.services.proposals import proposal_submit
-from districts.apis import AreaRefSerializer, paginated_schema
+from districts.apis import AreaRefSerializer
+from web.pagination import paginated_schema
 
 
 class ItemSerializer(serializers.Serializer):

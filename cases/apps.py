@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class CasesConfig(AppConfig):
     name = "cases"
-    verbose_name = "Cases, facilities and budgeting"
+    verbose_name = "Cases, facilities and budget proposals"
 
     def ready(self) -> None:
         from cases import receivers  # noqa: F401

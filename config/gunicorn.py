@@ -23,7 +23,7 @@ keepalive = 5
 # Recycle workers now and then so a slow leak cannot grow without bound.
 max_requests = 5000
 max_requests_jitter = 500
-# Request lines are logged as JSON by config.middleware; gunicorn's own
+# Request lines are logged as JSON by web.middleware; gunicorn's own
 # log keeps worker lifecycle messages.
 accesslog = None
 errorlog = "-"

@@ -47,7 +47,7 @@ env = environ.Env(
     LOG_LEVEL=(str, "INFO"),
     LOG_REQUESTS=(bool, True),
     VOTER_DIGEST_KEY=(str, ""),
-    VOTER_VERIFIER=(str, "cases.budgeting.verification.declared_identity"),
+    VOTER_VERIFIER=(str, "budgeting.verification.declared_identity"),
 )
 
 DEBUG = env("DEBUG")
@@ -83,19 +83,19 @@ INSTALLED_APPS = [
     "geo",
     "districts",
     "cases",
-    "cases.budgeting",
-    "cases.forums",
+    "budgeting",
+    "forums",
     "maps",
 ]
 
 MIDDLEWARE = [
-    "config.middleware.RequestLogMiddleware",
+    "web.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "config.middleware.ContentSecurityPolicyMiddleware",
+    "web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "config.db_router.PrimaryPinningMiddleware",
+    "web.db_router.PrimaryPinningMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "config.middleware.LanguageIndependentMiddleware",
+    "web.middleware.LanguageIndependentMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -131,10 +131,10 @@ def _database(url: str) -> dict:
     Persistent connections are checked before reuse, so a restarted server
     costs one failed health check, not a 500. A short connect timeout and a
     statement timeout bound how long a request can wait on a sick database;
-    config.middleware turns the resulting errors into 503s.
+    web.middleware turns the resulting errors into 503s.
     """
     db = env.db_url_config(url)
-    db["ENGINE"] = "config.postgis"
+    db["ENGINE"] = "web.postgis"
     db.setdefault("CONN_MAX_AGE", 60)
     db["CONN_HEALTH_CHECKS"] = True
     options = db.setdefault("OPTIONS", {})
@@ -153,11 +153,11 @@ def _database(url: str) -> dict:
 
 DATABASES = {"default": _database(env("DATABASE_URL"))}
 # Read-only queries go to a streaming replica when one is configured; see
-# config/db_router.py and docs/scaling.md.
+# web/db_router.py and docs/scaling.md.
 if env("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = _database(env("DATABASE_REPLICA_URL"))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
+DATABASE_ROUTERS = ["web.db_router.PrimaryReplicaRouter"]
 
 # Shared by every gunicorn worker (and every app server on the same
 # database), so rate limits count across processes. `manage.py
@@ -200,7 +200,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "config.storage.StaticStorage"
+        "BACKEND": "web.storage.StaticStorage"
         if env("STATIC_MANIFEST")
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
@@ -212,11 +212,11 @@ if not env("STATIC_MANIFEST"):
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "web.errors.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    # Rate limits: config/ratelimit.py. Scoped throttles apply only where a
+    # Rate limits: web/ratelimit.py. Scoped throttles apply only where a
     # view names its scope; counts live in the shared database cache.
     "DEFAULT_THROTTLE_RATES": {
         "login": env("RATE_LOGIN"),
@@ -282,7 +282,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 
-# Content-Security-Policy (config.middleware): local scripts and styles
+# Content-Security-Policy (web.middleware): local scripts and styles
 # only; no inline <script> or style="" attributes in templates (pass data
 # with json_script, which CSP allows because it is not executed). Images
 # also from the basemap's origin and CSP_EXTRA_IMG_SRC.
@@ -314,11 +314,11 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "config.middleware.JsonFormatter"}},
+    "formatters": {"json": {"()": "web.middleware.JsonFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL")},
     "loggers": {
-        # Request lines come from config.middleware.RequestLogMiddleware,
+        # Request lines come from web.middleware.RequestLogMiddleware,
         # one JSON object per request; Django's own would repeat them.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},

@@ -4,11 +4,11 @@ from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from cases.budgeting import views as budgeting_views
-from config import health
+from budgeting import views as budgeting_views
 from districts.accounts import ThrottledLoginView
 from maps import pages
 from maps.urls import page_urlpatterns
+from web import health
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -19,20 +19,20 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/v1/", include("districts.urls")),
     path("api/v1/", include("cases.urls")),
-    path("api/v1/budgeting/", include("cases.budgeting.urls")),
+    path("api/v1/budgeting/", include("budgeting.urls")),
     path(
         "budgeting/rounds/<int:number>/",
         budgeting_views.round_page,
         name="budgeting-round-page",
     ),
-    path("", include("cases.forums.urls")),
+    path("", include("forums.urls")),
 ]
 urlpatterns += [path("", include("maps.urls"))]
 
-handler400 = "config.errors.bad_request"
-handler403 = "config.errors.permission_denied"
-handler404 = "config.errors.page_not_found"
-handler500 = "config.errors.server_error"
+handler400 = "web.errors.bad_request"
+handler403 = "web.errors.permission_denied"
+handler404 = "web.errors.page_not_found"
+handler500 = "web.errors.server_error"
 
 # The map at the bare root answers in the visitor's language (cookie, then
 # Accept-Language, then Finnish); every page also has a /fi/ /sv/ /en/ URL.

@@ -1,7 +1,7 @@
 """Signing in: session login for the web, tokens for API clients, and the
 throttles both share, so guessing passwords is as slow through either door.
 
-Two limits apply: ``LoginThrottle`` (config.ratelimit) caps sign-in attempts
+Two limits apply: ``LoginThrottle`` (web.ratelimit) caps sign-in attempts
 per client address, and the failure count here locks one username after
 ``MAX_FAILURES`` wrong passwords from anywhere, which a spread-out guesser
 cannot get round by changing address."""
@@ -22,7 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.ratelimit import LoginThrottle, rate_limited
+from web.ratelimit import LoginThrottle, rate_limited
 
 # Failed sign-ins allowed per client address and per username in a window.
 MAX_FAILURES = 5

@@ -1,5 +1,4 @@
 import json
-from collections.abc import Callable
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -9,7 +8,6 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
     extend_schema_serializer,
-    inline_serializer,
 )
 from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
@@ -37,6 +35,7 @@ from districts.services import (
     custom_area_update,
 )
 from geo.params import parse_lon_lat, parse_polygon
+from web.pagination import paginated, paginated_schema
 
 
 def area_ref(area: District | None) -> dict[str, Any] | None:
@@ -49,31 +48,6 @@ def area_ref(area: District | None) -> dict[str, Any] | None:
         "name_sv": area.name_sv,
         "name_en": area.name_en or area.name_fi,
     }
-
-
-def paginated_schema(name: str, row: type[serializers.Serializer]) -> Any:
-    """The OpenAPI shape of what ``paginated`` returns."""
-    return inline_serializer(
-        name,
-        {
-            "count": serializers.IntegerField(),
-            "next": serializers.URLField(allow_null=True),
-            "previous": serializers.URLField(allow_null=True),
-            "results": row(many=True),
-        },
-    )
-
-
-def paginated(
-    view: APIView,
-    request: Request,
-    rows: Any,
-    row: Callable[[Request, Any], dict[str, Any]],
-) -> Response:
-    """One limit/offset page of ``rows``, each shaped by ``row``."""
-    paginator = LimitOffsetPagination()
-    page = paginator.paginate_queryset(rows, request, view=view) or []
-    return paginator.get_paginated_response([row(request, item) for item in page])
 
 
 def check_level(level: str) -> str:

@@ -10,7 +10,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import geopandas as gpd
 import pandas as pd
@@ -32,6 +32,12 @@ class Rejection:
 
     def __str__(self) -> str:
         return f"{self.source} row {self.row} field '{self.field}': {self.reason}"
+
+
+class Writer(Protocol):
+    """A management command's ``stdout``/``stderr``, or any text stream."""
+
+    def write(self, text: str, /) -> object: ...
 
 
 @dataclass
@@ -70,6 +76,17 @@ class ImportReport:
             f"{self.unchanged} unchanged, {self.deleted} deleted, "
             f"{len(self.repairs)} repaired, {len(self.rejected)} rejected"
         )
+
+    def write(self, out: "Writer", err: "Writer") -> None:
+        """The summary, each repair and note on ``out``, each rejected row
+        (file, row, field, reason) on ``err``: what an import command shows."""
+        out.write(self.summary())
+        for repair in self.repairs:
+            out.write(f"  repaired: {repair}")
+        for note in self.notes:
+            out.write(f"  {note}")
+        for rejection in self.rejected:
+            err.write(f"  rejected: {rejection}")
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from cases.forums.selectors import forum_list, meeting_list
 from cases.models import BudgetProposal, Case, Facility
 from districts.models import District
 from districts.permissions import AnyUser
+from forums.selectors import forum_list, meeting_list
 from maps.features import item_page_url, item_title
 
 # Rows per section on the page; the count says how many there are.

@@ -15,11 +15,11 @@ from django.db.models import F, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from cases.forums.selectors import forums_visible_to
 from cases.models import BudgetProposal, Case, Facility
 from districts.models import District
 from districts.permissions import AnyUser
 from districts.selectors import custom_areas_visible_to, district_by_ref
+from forums.selectors import forums_visible_to
 
 Viewer = AnyUser
 # Narrows a layer's rows by one request parameter's value.

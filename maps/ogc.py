@@ -17,12 +17,12 @@ from django.urls import reverse
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_safe
 
-from config.errors import bad_input_is_400
 from geo import srid
 from geo.cql2 import Equals, Spatial, parse_cql2_text
 from geo.geojson import feature_page, features_json
 from geo.params import parse_bbox
 from maps.layers import LAYERS, Layer, Viewer, apply_filters, get_layer
+from web.errors import bad_input_is_400
 
 GEOJSON = "application/geo+json"
 JSON = "application/json"

@@ -18,8 +18,6 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from config.errors import bad_input_is_400
-from config.ratelimit import PolygonQueryThrottle, rate_limited
 from geo.geojson import feature_page
 from geo.params import MAX_POLYGON_VERTICES, GeometryTooLargeError, parse_polygon
 from maps.downloads import FORMATS, download
@@ -31,6 +29,8 @@ from maps.layers import (
     official_area,
 )
 from maps.ogc import MAX_LIMIT
+from web.errors import bad_input_is_400
+from web.ratelimit import PolygonQueryThrottle, rate_limited
 
 # A polygon of MAX_POLYGON_VERTICES vertices is under 1 MB of GeoJSON; a
 # larger body is refused before it is read, let alone parsed.

@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
-from config.errors import bad_input_is_400
 from geo.params import MAX_TILE_ZOOM, parse_tile
 from geo.tiles import MAX_FEATURES, CompiledTile, render_tile
 from maps.layers import FILTER_PARAMETERS, Layer, apply_filters, get_layer
 from maps.ogc import extent, parse_int
+from web.errors import bad_input_is_400
 
 MVT = "application/vnd.mapbox-vector-tile"
 # Shared caches may keep a public tile briefly; data changes show within it.
@@ -61,7 +61,7 @@ def compiled(layer: Layer) -> CompiledTile:
 
 def cache_headers(response: HttpResponse, layer: Layer) -> HttpResponse:
     # A tile or TileJSON is the same in every language: no Vary on it
-    # (config.middleware.LanguageIndependentMiddleware).
+    # (web.middleware.LanguageIndependentMiddleware).
     response.language_independent = True  # type: ignore[attr-defined]
     if layer.public:
         response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"

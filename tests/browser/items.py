@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 
-from cases.forums.models import Forum
 from cases.models import BudgetProposal, Case, Facility
 from cases.services.links import areas_link
 from districts.models import District
+from forums.models import Forum
 from tests import places
 
 

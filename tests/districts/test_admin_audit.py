@@ -4,9 +4,9 @@ like the services' own: who, what, which fields."""
 import pytest
 from django.urls import reverse
 
-from cases.forums.models import Forum
 from districts.models import AreaAssignment, AuditLog, District
 from districts.services import coordinator_assign, coordinator_unassign
+from forums.models import Forum
 from tests.factories import UserFactory, admin_user
 
 pytestmark = pytest.mark.django_db

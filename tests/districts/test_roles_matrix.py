@@ -16,10 +16,10 @@ callers without the right 403, and nothing is written.
 import pytest
 from django.db import transaction
 
-from cases.forums.models import Forum, Meeting
-from cases.forums.services import forum_create, meeting_create
 from districts.models import AuditLog, CustomArea, District
 from districts.services import coordinator_assign, custom_area_create
+from forums.models import Forum, Meeting
+from forums.services import forum_create, meeting_create
 from geo.params import parse_polygon
 from tests import places
 from tests.factories import UserFactory, admin_user, planner_user

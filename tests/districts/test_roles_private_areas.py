@@ -11,8 +11,8 @@ import icalendar
 import mapbox_vector_tile
 import pytest
 
-from cases.forums.services import forum_create, meeting_create
 from districts.services import custom_area_create
+from forums.services import forum_create, meeting_create
 from geo.params import parse_polygon
 from tests import places
 from tests.factories import UserFactory, planner_user

@@ -3,8 +3,8 @@ import pytest
 from django.contrib.gis.geos import MultiPolygon
 from shapely.geometry import Point, shape
 
-from cases.forums.services import forum_create
 from districts.models import CustomArea, District
+from forums.services import forum_create
 from geo.points import point_at
 from tests.factories import admin_user, planner_user
 from tests.maps.test_tiles import STATION_Z14, tile_url

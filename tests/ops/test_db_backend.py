@@ -1,4 +1,4 @@
-"""The health check on reused connections (config.postgis) without a round
+"""The health check on reused connections (web.postgis) without a round
 trip: a live idle connection is usable, one the server has closed is not."""
 
 import time

@@ -3,7 +3,7 @@ from django.db import OperationalError
 from django.test import RequestFactory
 from rest_framework.views import APIView
 
-from config.errors import api_exception_handler, server_error
+from web.errors import api_exception_handler, server_error
 
 
 @pytest.mark.django_db
@@ -79,7 +79,7 @@ def test_request_log_is_one_json_object_per_request(client, caplog):
     import json
     import logging
 
-    from config.middleware import JsonFormatter
+    from web.middleware import JsonFormatter
 
     with caplog.at_level(logging.INFO, logger="piiri.request"):
         client.get("/no-such-page/?lat=60.1", HTTP_ACCEPT="text/html")

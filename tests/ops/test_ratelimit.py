@@ -5,7 +5,7 @@ from django.test import RequestFactory
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.ratelimit import (
+from web.ratelimit import (
     BallotThrottle,
     LoginThrottle,
     PolygonQueryThrottle,

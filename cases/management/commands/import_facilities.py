@@ -9,7 +9,6 @@ from cases.importers.facilities import (
     FacilitySource,
     import_facilities,
 )
-from districts.management.commands.import_areas import write_report
 
 
 class Command(BaseCommand):
@@ -33,4 +32,4 @@ class Command(BaseCommand):
                 )
             except (OSError, ValueError, TypeError) as error:
                 raise CommandError(f"{options['mapping']}: {error}") from error
-        write_report(self, import_facilities(options["path"], mapping))
+        import_facilities(options["path"], mapping).write(self.stdout, self.stderr)

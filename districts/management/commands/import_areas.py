@@ -12,7 +12,6 @@ from districts.importers import (
     import_areas,
 )
 from districts.models import District
-from geo.sources import ImportReport
 
 SETS = {"helsinki-2022": HELSINKI_2022, "helsinki-newer": HELSINKI_NEWER}
 
@@ -75,12 +74,4 @@ class Command(BaseCommand):
                     report = import_areas(path, mapping, force=options["force"])
                 except ImportRefusedError as error:
                     raise CommandError(str(error)) from error
-                write_report(self, report)
-
-
-def write_report(command: BaseCommand, report: ImportReport) -> None:
-    command.stdout.write(report.summary())
-    for repair in report.repairs:
-        command.stdout.write(f"  repaired: {repair}")
-    for rejection in report.rejected:
-        command.stderr.write(f"  rejected: {rejection}")
+                report.write(self.stdout, self.stderr)

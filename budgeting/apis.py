@@ -1,0 +1,293 @@
+"""Budgeting API: rounds and their allocation, plans, ballots, receipts,
+results, and the Pabulib export."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from budgeting import selectors, services
+from budgeting.models import Ballot, Plan, Round
+from budgeting.rules.pabulib import pabulib_text
+from budgeting.selectors import CITY_WIDE
+from budgeting.services.exports import pool_election
+from budgeting.verification import verify
+from districts.models import District
+from web.ratelimit import BallotThrottle
+
+
+def round_or_404(number: int) -> Round:
+    round_ = selectors.round_get(number)
+    if round_ is None:
+        raise Http404(f"No budgeting round {number}.")
+    return round_
+
+
+def area_or_404(code: str) -> District | None:
+    if code == CITY_WIDE:
+        return None
+    area = District.objects.filter(
+        level=District.Level.MAJOR_DISTRICT, code=selectors.checked_area_code(code)
+    ).first()
+    if area is None:
+        raise Http404(f"No major district {code[:10]!r}; use 1-8 or {CITY_WIDE}.")
+    return area
+
+
+def round_json(round_: Round) -> dict[str, Any]:
+    return {
+        "number": round_.number,
+        "name": round_.name,
+        "total_amount": round_.total_amount,
+        "city_wide_amount": round_.city_wide_amount,
+        "min_voter_age": round_.min_voter_age,
+        "voting_rule": round_.voting_rule,
+        "max_choices": round_.max_choices,
+        "min_spend_share": round_.min_spend_share,
+        "area_rule": round_.area_rule,
+        "phases": [
+            {
+                "kind": phase.kind,
+                "starts_on": phase.starts_on,
+                "ends_on": phase.ends_on,
+            }
+            for phase in round_.phases.all()
+        ],
+    }
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    return {
+        "id": plan.pk,
+        "source_id": plan.source_id,
+        "title": plan.title,
+        "area": plan.area.code if plan.area else CITY_WIDE,
+        "cost": plan.cost,
+        "selected": plan.selected,
+        "result_source": plan.result_source or None,
+        "implementation": {
+            "status": plan.implementation_status or None,
+            "started_on": plan.implementation_started_on,
+            "done_on": plan.implementation_done_on,
+            "notes": plan.implementation_notes,
+        },
+    }
+
+
+def refused(error: ValidationError) -> Response:
+    """A refused ballot: 400 with what is wrong and a stable code."""
+    return Response(
+        {"detail": " ".join(error.messages), "code": error.code or "invalid"},
+        status=status.HTTP_400_BAD_REQUEST,
+    )
+
+
+class RoundListApi(APIView):
+    @extend_schema(responses={200: {"type": "array", "items": {"type": "object"}}})
+    def get(self, request: Request) -> Response:
+        return Response([round_json(r) for r in selectors.round_list()])
+
+
+class RoundDetailApi(APIView):
+    """A round, its phases, rules and the split of its money by population."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, number: int) -> Response:
+        round_ = round_or_404(number)
+        return Response(
+            {
+                **round_json(round_),
+                "allocation": selectors.allocation_table(round_),
+            }
+        )
+
+
+class AllocationApi(APIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, number: int) -> Response:
+        return Response(selectors.allocation_table(round_or_404(number)))
+
+
+class PlanListApi(APIView):
+    class FilterSerializer(serializers.Serializer):
+        area = serializers.CharField(required=False)
+        selected = serializers.BooleanField(required=False, allow_null=True)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("area", OpenApiTypes.STR, description="1-8 or city-wide"),
+            OpenApiParameter("selected", OpenApiTypes.BOOL),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request, number: int) -> Response:
+        round_ = round_or_404(number)
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        area = filters.validated_data.get("area")
+        if area is not None:
+            area_or_404(area)
+        plans = selectors.plan_list(
+            round_=round_, area=area, selected=filters.validated_data.get("selected")
+        )
+        return Response([plan_json(p) for p in plans])
+
+
+class BallotInputSerializer(serializers.Serializer):
+    plans = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), max_length=500
+    )
+    voter = serializers.DictField(
+        help_text="Claims for the verification step: identifier, birth_date, "
+        "municipality, home_major_district."
+    )
+
+
+class BallotSubmitApi(APIView):
+    """Cast a ballot. The first accepted ballot of a voter is final."""
+
+    throttle_classes = [BallotThrottle]
+    channel = Ballot.Channel.ONLINE
+
+    @extend_schema(request=BallotInputSerializer, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request: Request, number: int) -> Response:
+        round_ = round_or_404(number)
+        data = BallotInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            ballot = services.ballot_submit(
+                round_=round_,
+                identity=verify(data.validated_data["voter"]),
+                plan_ids=data.validated_data["plans"],
+                channel=self.channel,
+                entered_by=request.user if request.user.is_authenticated else None,
+            )
+        except ValidationError as error:
+            return refused(error)
+        return Response(
+            {
+                "receipt_code": ballot.receipt_code,
+                "round": round_.number,
+                "channel": ballot.channel,
+                "plans": sorted(data.validated_data["plans"]),
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class PaperBallotSubmitApi(BallotSubmitApi):
+    """Staff enter a paper ballot; de-duplicated against online ballots by
+    the voter's digest."""
+
+    permission_classes = [IsAuthenticated]
+    channel = Ballot.Channel.PAPER
+
+
+class PlanImplementationApi(APIView):
+    """Staff and the area's coordinators record how a selected plan is
+    coming along."""
+
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=Plan.Implementation.choices)
+        started_on = serializers.DateField(required=False, allow_null=True)
+        done_on = serializers.DateField(required=False, allow_null=True)
+        notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+    @extend_schema(request=InputSerializer, responses={200: OpenApiTypes.OBJECT})
+    def patch(self, request: Request, plan_id: int) -> Response:
+        plan = Plan.objects.select_related("area").filter(pk=plan_id).first()
+        if plan is None:
+            raise Http404(f"No plan {plan_id}.")
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        plan = services.plan_implementation_update(
+            plan, user=request.user, **data.validated_data
+        )
+        return Response(plan_json(plan))
+
+
+class ReceiptApi(APIView):
+    """Was my ballot counted? Answers for a receipt code, and nothing about
+    what was chosen: a receipt shown to someone else reveals no vote."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, code: str) -> Response:
+        ballot = selectors.ballot_by_receipt(services.normalised_receipt(code))
+        if ballot is None:
+            raise Http404("No ballot has this receipt code.")
+        return Response(
+            {
+                "receipt_code": ballot.receipt_code,
+                "round": ballot.round.number,
+                "channel": ballot.channel,
+                "submitted_at": ballot.submitted_at,
+                "stored": True,
+            }
+        )
+
+
+class ResultsApi(APIView):
+    """Each pool's plans and outcome; greedy and MES tallies side by side
+    where ballots were counted here."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, number: int) -> Response:
+        round_ = round_or_404(number)
+        pools = []
+        for pool in selectors.results(round_):
+            pools.append(
+                {
+                    "area": pool.area.code if pool.area else CITY_WIDE,
+                    "name_fi": pool.area.name_fi if pool.area else "Helsingin yhteinen",
+                    "budget": pool.budget,
+                    "selected_cost": pool.spent,
+                    "plans": [plan_json(p) for p in pool.plans],
+                    "tallies": {
+                        method: {
+                            "ballots_counted": tally.ballots_counted,
+                            "computed_at": tally.computed_at,
+                            "lines": [
+                                {
+                                    "position": line.position,
+                                    "plan": line.plan_id,
+                                    "votes": line.votes,
+                                    "selected": line.selected,
+                                    "remaining": line.remaining,
+                                    "note": line.note,
+                                }
+                                for line in tally.lines.all()
+                            ],
+                        }
+                        for method, tally in pool.tallies.items()
+                    },
+                }
+            )
+        return Response({"round": round_.number, "pools": pools})
+
+
+class PabulibExportApi(APIView):
+    """One pool in the Pabulib .pb format, voters numbered 1..n."""
+
+    @extend_schema(responses={(200, "text/plain"): OpenApiTypes.STR})
+    def get(self, request: Request, number: int, area: str) -> HttpResponse:
+        round_ = round_or_404(number)
+        try:
+            election = pool_election(round_, area_or_404(area))
+        except ValidationError as error:
+            return refused(error)
+        response = HttpResponse(
+            pabulib_text(election), content_type="text/plain; charset=utf-8"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="helsinki_round{number}_{area}.pb"'
+        )
+        return response

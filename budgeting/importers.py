@@ -1,0 +1,193 @@
+"""OmaStadi's real plans (rounds 1-3): cost, pool and the recorded winners.
+
+The open data has no vote counts, so none are made up: a plan's ``selected``
+is the City's recorded result (``result_source = recorded``) and the rounds
+get no tallies. It has no announced budgets either, so imported rounds have
+no total amount. Each plan is linked to the proposals it merged (imported by
+``cases``) and placed at their points.
+"""
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+
+from django.contrib.gis.geos import GEOSGeometry, MultiPoint
+from django.db import models, transaction
+from tqdm import tqdm
+
+from budgeting.models import Plan, Round
+from cases.models import BudgetProposal
+from districts.importers import import_once
+from districts.models import District
+from geo.sources import ImportReport
+
+CITY_WIDE_SCOPE = "Helsingin yhteinen"
+SELECTED = {"True": True, "False": False}
+
+
+def import_omastadi_plans(
+    path: Path, *, progress: bool = True, skip_known: bool = False
+) -> ImportReport:
+    report = import_once(
+        "omastadi_plans",
+        path,
+        lambda: _import_plans(path, progress=progress),
+        skip_known=skip_known,
+    )
+    # Proposals may be imported after the plans: linking is cheap and
+    # idempotent, so it runs every time.
+    linked = plans_link_proposals()
+    report.notes.append(f"{linked} plan-proposal links in place")
+    return report
+
+
+@transaction.atomic
+def _import_plans(path: Path, *, progress: bool) -> ImportReport:
+    report = ImportReport(source=path.name)
+    majors = {
+        d.code: d for d in District.objects.at_level(District.Level.MAJOR_DISTRICT)
+    }
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    parsed = [
+        found
+        for number, row in enumerate(
+            tqdm(rows, desc=f"plans {path.name}", disable=not progress), start=2
+        )
+        if (found := _parse(row, number, majors, report)) is not None
+    ]
+    rounds = {}
+    for number in sorted({round_number for round_number, _, _ in parsed}):
+        rounds[number], _ = Round.objects.get_or_create(
+            number=number, defaults={"name": f"OmaStadi, round {number}"}
+        )
+    existing = {
+        (plan.round_id, plan.source_id): plan
+        for plan in Plan.objects.filter(round__in=rounds.values())
+    }
+    new, changed = [], []
+    for round_number, source_id, fields in parsed:
+        round_ = rounds[round_number]
+        plan = existing.get((round_.pk, source_id))
+        if plan is None:
+            new.append(Plan(round=round_, source_id=source_id, **fields))
+        elif any(getattr(plan, key) != value for key, value in fields.items()):
+            for key, value in fields.items():
+                setattr(plan, key, value)
+            changed.append(plan)
+        else:
+            report.unchanged += 1
+    Plan.objects.bulk_create(new, batch_size=500)
+    Plan.objects.bulk_update(changed, list(FIELDS), batch_size=500)
+    report.created, report.updated = len(new), len(changed)
+    return report
+
+
+FIELDS = (
+    "cost",
+    "selected",
+    "result_source",
+    "area",
+    "on_ballot",
+    "source_proposal_ids",
+)
+
+
+def _parse(
+    row: dict[str, str],
+    number: int,
+    majors: dict[str, District],
+    report: ImportReport,
+) -> tuple[int, int, dict[str, object]] | None:
+    try:
+        round_number = int(row["round"])
+        source_id = int(row["plan_id"])
+    except (KeyError, TypeError, ValueError):
+        report.reject(number, "round/plan_id", "not a whole number")
+        return None
+    try:
+        cost = float(row["budget_eur"])
+    except (KeyError, TypeError, ValueError):
+        report.reject(number, "budget_eur", f"not a number: {row.get('budget_eur')!r}")
+        return None
+    if cost <= 0 or cost != int(cost):
+        report.reject(number, "budget_eur", f"not a positive whole euro sum: {cost}")
+        return None
+    selected = SELECTED.get((row.get("selected") or "").strip())
+    if selected is None:
+        report.reject(number, "selected", f"not True/False: {row.get('selected')!r}")
+        return None
+    code = (row.get("area_scope_suurpiiri_tunnus") or "").strip()
+    scope = (row.get("area_scope") or "").strip()
+    area = majors.get(code)
+    if code and area is None:
+        report.reject(
+            number, "area_scope_suurpiiri_tunnus", f"no major district {code!r}"
+        )
+        return None
+    if not code and scope != CITY_WIDE_SCOPE:
+        report.reject(number, "area_scope", f"no major district code for {scope!r}")
+        return None
+    return (
+        round_number,
+        source_id,
+        {
+            "cost": int(cost),
+            "selected": selected,
+            "result_source": Plan.ResultSource.RECORDED,
+            "area_id": area.pk if area else None,
+            "on_ballot": True,
+            "source_proposal_ids": list(
+                p.strip()
+                for p in (row.get("linked_proposal_ids") or "").split(";")
+                if p.strip()
+            ),
+        },
+    )
+
+
+def plans_link_proposals() -> int:
+    """Link each plan to the proposals its source lists, and place and name
+    it after them. Returns the number of links."""
+    links = 0
+    through = Plan.proposals.through
+    for round_ in Round.objects.filter(
+        plans__source_proposal_ids__len__gt=0
+    ).distinct():
+        with transaction.atomic():
+            links += _link_round(round_, through)
+    return links
+
+
+def _link_round(round_: Round, through: type[models.Model]) -> int:
+    proposals = {
+        p.source_id: p
+        for p in BudgetProposal.objects.filter(round=round_.number).only(
+            "id", "source_id", "title", "location"
+        )
+    }
+    plans = list(round_.plans.exclude(source_proposal_ids=[]))
+    through._default_manager.filter(plan__round=round_).delete()
+    rows = []
+    changed = []
+    for plan in plans:
+        found = [proposals[s] for s in plan.source_proposal_ids if s in proposals]
+        rows += [through(plan_id=plan.pk, budgetproposal_id=p.pk) for p in found]
+        location = _place(p.location for p in found if p.location is not None)
+        title = " / ".join(p.title for p in found)[:300]
+        if (plan.location, plan.title) != (location, title):
+            plan.location, plan.title = location, title
+            changed.append(plan)
+    through._default_manager.bulk_create(rows)
+    Plan.objects.bulk_update(changed, ["location", "title"], batch_size=500)
+    return len(rows)
+
+
+def _place(geometries: Iterable[GEOSGeometry]) -> GEOSGeometry | None:
+    """One point, or the points of all merged proposals that have one."""
+    points = [g if g.geom_type == "Point" else g.point_on_surface for g in geometries]
+    if not points:
+        return None
+    if len(points) == 1:
+        return points[0]
+    return MultiPoint(points, srid=points[0].srid)

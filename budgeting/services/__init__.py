@@ -1,0 +1,27 @@
+"""Writes and the rules they enforce: allocation, ballots, tallies, results."""
+
+from budgeting.services.ballots import (
+    ballot_submit,
+    normalised_receipt,
+    voter_digest,
+)
+from budgeting.services.rounds import (
+    plan_create,
+    plan_implementation_update,
+    rejected,
+    round_allocate,
+    round_create,
+)
+from budgeting.services.tallies import tally_compute
+
+__all__ = [
+    "ballot_submit",
+    "normalised_receipt",
+    "plan_create",
+    "plan_implementation_update",
+    "rejected",
+    "round_allocate",
+    "round_create",
+    "tally_compute",
+    "voter_digest",
+]

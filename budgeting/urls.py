@@ -1,0 +1,44 @@
+from django.urls import path
+
+from budgeting import apis, views
+
+app_name = "budgeting"
+
+urlpatterns = [
+    path("rounds/", apis.RoundListApi.as_view(), name="round-list"),
+    path("rounds/<int:number>/", apis.RoundDetailApi.as_view(), name="round-detail"),
+    path(
+        "rounds/<int:number>/allocation",
+        apis.AllocationApi.as_view(),
+        name="allocation",
+    ),
+    path("rounds/<int:number>/plans/", apis.PlanListApi.as_view(), name="plan-list"),
+    path(
+        "rounds/<int:number>/ballots",
+        apis.BallotSubmitApi.as_view(),
+        name="ballot-submit",
+    ),
+    path(
+        "rounds/<int:number>/paper-ballots",
+        apis.PaperBallotSubmitApi.as_view(),
+        name="paper-ballot-submit",
+    ),
+    path("rounds/<int:number>/results", apis.ResultsApi.as_view(), name="results"),
+    path(
+        "rounds/<int:number>/results.geojson",
+        views.results_geojson,
+        name="results-geojson",
+    ),
+    path("results.geojson", views.results_geojson, name="all-results-geojson"),
+    path(
+        "rounds/<int:number>/areas/<str:area>/pabulib.pb",
+        apis.PabulibExportApi.as_view(),
+        name="pabulib",
+    ),
+    path(
+        "plans/<int:plan_id>/implementation",
+        apis.PlanImplementationApi.as_view(),
+        name="plan-implementation",
+    ),
+    path("receipts/<str:code>", apis.ReceiptApi.as_view(), name="receipt"),
+]

@@ -1,0 +1,154 @@
+"""Meetings as Atom (Django's syndication framework) and iCalendar
+(``icalendar``), per forum and per area. A feed shows only what the
+requesting user may see: the forum of a private custom area is a 404 to a
+calendar client that is not its owner."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from icalendar import Calendar, Event, vText
+
+from districts.models import District
+from districts.permissions import AnyArea
+from districts.selectors import custom_areas_visible_to
+from forums.models import Meeting
+from forums.selectors import forum_get, meeting_list
+
+# A feed is a calendar, not an archive.
+FEED_ROWS = 200
+
+
+@dataclass
+class Scope:
+    """What one feed lists: a title, the page it describes, its meetings."""
+
+    title: str
+    link: str
+    meetings: list[Meeting]
+
+
+def area_meetings(request: HttpRequest, area: AnyArea, link: str) -> Scope:
+    meetings = meeting_list(viewer=request.user, area=area)
+    return Scope(
+        title=f"{area.name_fi}: meetings",
+        link=link,
+        meetings=list(meetings.order_by("-starts_at")[:FEED_ROWS]),
+    )
+
+
+def scope_of(request: HttpRequest, **kwargs: str) -> Scope:
+    """The feed's scope from the URL: ``forum``, ``level``+``code`` or
+    ``custom_area``."""
+    if "forum" in kwargs:
+        forum = forum_get(viewer=request.user, pk=int(kwargs["forum"]))
+        if forum is None:
+            raise Http404("No such forum.")
+        meetings = meeting_list(viewer=request.user, forum=forum)
+        return Scope(
+            title=f"{forum.title}: meetings",
+            link=reverse("forums:forum-detail", args=[forum.pk]),
+            meetings=list(meetings.order_by("-starts_at")[:FEED_ROWS]),
+        )
+    if "custom_area" in kwargs:
+        area = (
+            custom_areas_visible_to(request.user)
+            .filter(pk=int(kwargs["custom_area"]))
+            .first()
+        )
+        if area is None:
+            raise Http404("No such custom area.")
+        link = reverse("districts:custom-area-detail", args=[area.pk])
+        return area_meetings(request, area, link)
+    district = District.objects.filter(
+        level=kwargs["level"], code=kwargs["code"]
+    ).first()
+    if district is None:
+        raise Http404("No such area.")
+    link = reverse("districts:area-detail", args=[district.level, district.code])
+    return area_meetings(request, district, link)
+
+
+def describe(meeting: Meeting) -> str:
+    lines = [f"{meeting.forum.title}"]
+    if venue := meeting.venue_text():
+        lines.append(f"Venue: {venue}")
+    if meeting.online_url:
+        lines.append(f"Online: {meeting.online_url}")
+    if meeting.languages:
+        lines.append(f"Languages: {', '.join(meeting.languages)}")
+    if meeting.accessibility_notes:
+        lines.append(f"Accessibility: {meeting.accessibility_notes}")
+    return "\n".join(lines)
+
+
+def meeting_link(meeting: Meeting) -> str:
+    return reverse("forums:meeting-detail", args=[meeting.pk])
+
+
+class MeetingAtomFeed(Feed):
+    feed_type = Atom1Feed
+
+    def get_object(self, request: HttpRequest, **kwargs: str) -> Scope:  # type: ignore[override]
+        return scope_of(request, **kwargs)
+
+    def title(self, scope: Scope) -> str:
+        return scope.title
+
+    def link(self, scope: Scope) -> str:
+        return scope.link
+
+    def subtitle(self, scope: Scope) -> str:
+        return "Piiri: meetings of area forums in Helsinki"
+
+    def items(self, scope: Scope) -> list[Meeting]:
+        return scope.meetings
+
+    def item_title(self, meeting: Meeting) -> str:
+        return f"{meeting.title} ({meeting.starts_at:%Y-%m-%d %H:%M})"
+
+    def item_description(self, meeting: Meeting) -> str:
+        return describe(meeting)
+
+    def item_link(self, meeting: Meeting) -> str:
+        return meeting_link(meeting)
+
+    def item_guid(self, meeting: Meeting) -> str:
+        return f"piiri-meeting-{meeting.pk}"
+
+    def item_updateddate(self, meeting: Meeting) -> datetime:
+        return meeting.updated_at
+
+    def item_pubdate(self, meeting: Meeting) -> datetime:
+        return meeting.created_at
+
+
+def meetings_ics(request: HttpRequest, **kwargs: str) -> HttpResponse:
+    scope = scope_of(request, **kwargs)
+    calendar = Calendar()
+    calendar.add("prodid", "-//Piiri//Helsinki area forums//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", scope.title)
+    host = request.get_host()
+    for meeting in scope.meetings:
+        event = Event()
+        event.add("uid", f"meeting-{meeting.pk}@{host}")
+        event.add("summary", meeting.title)
+        event.add("dtstart", meeting.starts_at)
+        event.add("dtend", meeting.ends_at)
+        event.add("dtstamp", meeting.updated_at)
+        event.add("last-modified", meeting.updated_at)
+        event.add("description", describe(meeting))
+        if venue := meeting.venue_text():
+            event.add("location", vText(venue))
+        if meeting.online_url:
+            event.add("url", meeting.online_url)
+        calendar.add_component(event)
+    response = HttpResponse(
+        calendar.to_ical(), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="meetings.ics"'
+    return response

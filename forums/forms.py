@@ -1,0 +1,85 @@
+"""Forms of the coordinator pages. They only parse input; rules are in the
+services, whose ValidationErrors are shown on the form."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from districts.models import CustomArea, District
+from forums.models import Meeting
+
+
+class ForumForm(forms.Form):
+    area = forms.ChoiceField(label=_("Area"))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea, required=False
+    )
+    venue_address = forms.CharField(
+        label=_("Usual venue address"), max_length=300, required=False
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        districts: list[District],
+        custom_areas: list[CustomArea],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.areas: dict[str, District | CustomArea] = {
+            f"d{area.pk}": area for area in districts
+        } | {f"c{area.pk}": area for area in custom_areas}
+        self.fields["area"].choices = [  # type: ignore[attr-defined]
+            (key, str(area)) for key, area in self.areas.items()
+        ]
+
+    def clean_area(self) -> District | CustomArea:
+        return self.areas[self.cleaned_data["area"]]
+
+
+class ForumEditForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea, required=False
+    )
+    venue_address = forms.CharField(
+        label=_("Usual venue address"), max_length=300, required=False
+    )
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts_at = forms.DateTimeField(
+        label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    venue_address = forms.CharField(
+        label=_("Venue address"), max_length=300, required=False
+    )
+    online_url = forms.URLField(
+        label=_("Online link"), required=False, assume_scheme="https"
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"),
+        choices=Meeting.Language.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    accessibility_notes = forms.CharField(
+        label=_("Accessibility notes"), widget=forms.Textarea, required=False
+    )
+
+
+def show_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on the field it names
+    when the form has one, else above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)

@@ -1,0 +1,62 @@
+from django.urls import include, path
+
+from forums import feeds, views
+from forums.apis import forums, meetings, residents
+
+app_name = "forums"
+
+API = [
+    path("forums/", forums.ForumListApi.as_view(), name="forum-list"),
+    path("forums/<int:pk>/", forums.ForumDetailApi.as_view(), name="forum-detail"),
+    path(
+        "forums/<int:pk>/meetings/",
+        meetings.ForumMeetingListApi.as_view(),
+        name="forum-meetings",
+    ),
+    path(
+        "meetings/<int:pk>/", meetings.MeetingDetailApi.as_view(), name="meeting-detail"
+    ),
+    path(
+        "meetings/<int:pk>/agenda/",
+        meetings.AgendaItemCreateApi.as_view(),
+        name="agenda-item-create",
+    ),
+    path(
+        "agenda-items/<int:pk>/",
+        meetings.AgendaItemDeleteApi.as_view(),
+        name="agenda-item-delete",
+    ),
+    path(
+        "meetings/<int:pk>/minutes",
+        meetings.MinutesPublishApi.as_view(),
+        name="minutes-publish",
+    ),
+    path("follows/", residents.FollowListApi.as_view(), name="follow-list"),
+    path(
+        "follows/<int:pk>/", residents.FollowDeleteApi.as_view(), name="follow-delete"
+    ),
+    path("dashboard", residents.DashboardApi.as_view(), name="dashboard"),
+]
+
+FEEDS = [
+    path(f"{scope}/meetings.{kind}", view, name=f"{name}-meetings-{kind}")
+    for scope, name in (
+        ("forums/<int:forum>", "forum"),
+        ("areas/<str:level>/<str:code>", "area"),
+        ("custom-areas/<int:custom_area>", "custom-area"),
+    )
+    for kind, view in (("atom", feeds.MeetingAtomFeed()), ("ics", feeds.meetings_ics))
+]
+
+PAGES = [
+    path("coordinator/", views.dashboard, name="page-dashboard"),
+    path("coordinator/forums/new", views.forum_new, name="page-forum-new"),
+    path("coordinator/forums/<int:pk>/", views.forum_page, name="page-forum"),
+    path(
+        "coordinator/forums/<int:pk>/meetings/new",
+        views.meeting_new,
+        name="page-meeting-new",
+    ),
+]
+
+urlpatterns = [path("api/v1/", include(API)), *FEEDS, *PAGES]

@@ -1,0 +1,47 @@
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+from budgeting.importers import import_omastadi_plans
+from cases.importers.helsinki import import_helsinki_items
+from districts.importers import HELSINKI_2022, import_area_set, import_population
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the real Helsinki fixtures (areas, population, and what lies in "
+        "them). Files already loaded (same digest) are skipped."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--again", action="store_true", help="re-import files already loaded"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        skip = not options["again"]
+        reports = import_area_set(
+            FIXTURES / "districts", HELSINKI_2022, skip_known=skip
+        )
+        reports.append(
+            import_population(
+                FIXTURES
+                / "districts"
+                / "helsinki_population_by_peruspiiri_2018-2023.csv",
+                skip_known=skip,
+            )
+        )
+        reports += import_helsinki_items(FIXTURES, skip_known=skip)
+        # After the proposals: plans link to the proposals they merged.
+        reports.append(
+            import_omastadi_plans(
+                FIXTURES / "budgeting" / "helsinki_omastadi_plans_rounds1-3.csv",
+                skip_known=skip,
+            )
+        )
+        for report in reports:
+            report.write(self.stdout, self.stderr)

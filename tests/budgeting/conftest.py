@@ -1,0 +1,67 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from budgeting import services
+from budgeting.models import Phase
+from budgeting.rules.eligibility import HELSINKI, VoterIdentity
+from districts.models import District
+
+TODAY = timezone.localdate()
+VOTING = (TODAY - dt.timedelta(days=7), TODAY + dt.timedelta(days=7))
+LAST_DAY = VOTING[1]
+
+
+def major(code):
+    return District.objects.get(level=District.Level.MAJOR_DISTRICT, code=code)
+
+
+def resident(identifier, *, district="3", birth_date=dt.date(1990, 1, 1)):
+    return VoterIdentity(
+        identifier=identifier,
+        birth_date=birth_date,
+        municipality=HELSINKI,
+        home_major_district=district,
+    )
+
+
+def open_round(number=9001, **rules):
+    """A synthetic round whose voting is open today; not OmaStadi data."""
+    return services.round_create(
+        number=number,
+        name=f"Test round {number}",
+        total_amount=8_800_000,
+        city_wide_amount=800_000,
+        phases={
+            Phase.Kind.PROPOSALS: (
+                TODAY - dt.timedelta(days=90),
+                TODAY - dt.timedelta(days=60),
+            ),
+            Phase.Kind.VOTING: VOTING,
+            Phase.Kind.RESULTS: (
+                VOTING[1] + dt.timedelta(days=7),
+                VOTING[1] + dt.timedelta(days=30),
+            ),
+        },
+        **rules,
+    )
+
+
+@pytest.fixture
+def round_(db):
+    return open_round()
+
+
+@pytest.fixture
+def plans(round_):
+    """Three plans in Keskinen (3), one in Eteläinen (1), one city-wide."""
+    central, southern = major("3"), major("1")
+    make = services.plan_create
+    return {
+        "park": make(round_=round_, title="Park", cost=900_000, area=central),
+        "library": make(round_=round_, title="Library", cost=600_000, area=central),
+        "benches": make(round_=round_, title="Benches", cost=50_000, area=central),
+        "pier": make(round_=round_, title="Pier", cost=400_000, area=southern),
+        "festival": make(round_=round_, title="Festival", cost=300_000, area=None),
+    }
