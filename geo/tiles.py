@@ -2,8 +2,8 @@
 
 Modeled on django-vectortiles' ``VectorLayer.get_tile``: the queryset is
 filtered by the tile envelope, annotated with ``ST_AsMVTGeom`` and wrapped
-in one statement. This is the only raw SQL in the project; identifiers in it
-come from code, never from requests.
+in one statement. Identifiers in the SQL around it come from code, never
+from requests; every value is a bound parameter.
 """
 
 from collections.abc import Sequence
