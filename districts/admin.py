@@ -7,6 +7,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 from leaflet.admin import LeafletGeoAdmin
 
+from districts.audit import audit_record, audit_value
 from districts.models import (
     AreaAssignment,
     AuditLog,
@@ -15,7 +16,6 @@ from districts.models import (
     Population,
     SourceImport,
 )
-from districts.services import audit_record, audit_value
 
 
 class AuditedAdmin(admin.ModelAdmin):

@@ -1,69 +1,23 @@
 """Writes to areas, assignments and the audit log; each checks permissions
 through ``districts.permissions`` first."""
 
-from functools import cache
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import MultiPolygon
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from districts import permissions
+from districts.audit import apply_changes, audit_record
 from districts.models import AreaAssignment, AuditLog, CustomArea, District
 from districts.permissions import AnyArea, AnyUser, ensure
-from geo import srid
+from geo.srid import to_storage
 
 # Smaller than this (in m2) is a slip of the mouse, not an area.
 MIN_CUSTOM_AREA_M2 = 1.0
 
 CUSTOM_AREA_FIELDS = ("name_fi", "name_sv", "name_en", "description", "is_public")
-
-
-def audit_record(
-    *,
-    actor: AnyUser | None,
-    action: str,
-    instance: models.Model,
-    changes: dict[str, Any] | None = None,
-) -> AuditLog:
-    return AuditLog.objects.create(
-        actor=actor if isinstance(actor, User) else None,
-        action=action,
-        object_type=instance._meta.label_lower,
-        object_id=instance.pk,
-        object_repr=str(instance)[:200],
-        changes=changes or {},
-    )
-
-
-@cache
-def to_storage(source_srid: int) -> CoordTransform:
-    # Building the transformation reads the PROJ database (~0.15 s); the
-    # transformation itself is cheap.
-    return CoordTransform(SpatialReference(source_srid), SpatialReference(srid.STORAGE))
-
-
-def audit_value(value: Any) -> Any:
-    """A changed value as the audit log records it: JSON values as they
-    are, model instances by id, anything else as text."""
-    if value is None or isinstance(value, str | int | bool | list):
-        return value
-    if isinstance(value, models.Model):
-        return value.pk
-    return str(value)
-
-
-def apply_changes(instance: models.Model, fields: dict[str, Any]) -> dict[str, Any]:
-    """Set ``fields`` on ``instance``; return those that changed, as the
-    audit log records them."""
-    changes = {}
-    for name, value in fields.items():
-        if getattr(instance, name) != value:
-            changes[name] = audit_value(value)
-            setattr(instance, name, value)
-    return changes
 
 
 def check_custom_boundary(boundary: MultiPolygon) -> None:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from cases.models import BudgetProposal, Case, Facility
+from districts.audit import apply_changes, audit_record
 from districts.models import AuditLog, CustomArea, District
 from districts.permissions import (
     AnyArea,
@@ -20,7 +21,6 @@ from districts.permissions import (
     can_see_custom_area,
     ensure,
 )
-from districts.services import apply_changes, audit_record
 from forums.models import (
     AgendaItem,
     DashboardVisit,
