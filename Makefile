@@ -12,13 +12,20 @@ DATABASE_URL := $(shell scripts/db url)
 endif
 export DATABASE_URL
 
+# Without OIDC settings, residents sign in through the local provider from
+# scripts/oidc (a real OpenID Connect provider with demonstration residents).
+ifeq ($(strip $(OIDC_RP_CLIENT_ID)),)
+LOCAL_OIDC := 1
+$(foreach setting,$(shell scripts/oidc env),$(eval export $(setting)))
+endif
+
 # Lets the settings fall back to a throwaway SECRET_KEY; DEBUG stays off.
 export PIIRI_DEV ?= 1
 
 # `test` must run its steps in the order listed, even under -j.
 .NOTPARALLEL:
 
-.PHONY: help deps db run serve backup restore test lint check pytest bench stop db-status
+.PHONY: help deps db oidc run serve backup restore test lint check pytest bench stop db-status
 
 help:
 	@echo "make run        bootstrap, migrate, load Helsinki data, serve on 127.0.0.1:$(PORT)"
@@ -32,7 +39,8 @@ help:
 	@echo "make bench      run bench/run.py"
 	@echo "make deps       Debian packages and .venv only"
 	@echo "make db         start the local PostGIS cluster"
-	@echo "make stop       stop it;  make db-status: is it running?"
+	@echo "make oidc       start the local OpenID Connect provider (scripts/oidc)"
+	@echo "make stop       stop both;  make db-status: is the database running?"
 
 deps:
 	@scripts/bootstrap
@@ -44,7 +52,12 @@ else
 	@echo "==> using DATABASE_URL from the environment; no local cluster"
 endif
 
-run: db
+oidc: deps
+ifdef LOCAL_OIDC
+	@scripts/oidc start
+endif
+
+run: db oidc
 	@echo "==> migrating and loading Helsinki data"
 	$(PY) manage.py prepare
 	@echo "==> serving on http://127.0.0.1:$(PORT)/"
@@ -53,7 +66,7 @@ run: db
 # Production-like serving (see config/gunicorn.py and README "Serving").
 # In production set SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and unset
 # PIIRI_DEV; BIND, WEB_CONCURRENCY and SECURE_SSL as the deployment needs.
-serve: db
+serve: db oidc
 	$(PY) manage.py prepare
 	STATIC_MANIFEST=1 $(PY) manage.py collectstatic --noinput -v 0
 	STATIC_MANIFEST=1 BIND=$${BIND:-127.0.0.1:$(PORT)} \
@@ -83,7 +96,7 @@ check: db lint
 	.venv/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
-pytest: db
+pytest: db oidc
 	@echo "==> pytest"
 	.venv/bin/pytest $(PYTEST_ARGS)
 
@@ -92,6 +105,7 @@ bench: db
 
 stop:
 	@scripts/db stop
+	@scripts/oidc stop
 
 db-status:
 	@scripts/db status || true

@@ -48,6 +48,24 @@ env = environ.Env(
     LOG_REQUESTS=(bool, True),
     VOTER_DIGEST_KEY=(str, ""),
     VOTER_VERIFIER=(str, "budgeting.verification.declared_identity"),
+    # OpenID Connect sign-in for residents (README, "Signing in"). Empty
+    # OIDC_RP_CLIENT_ID leaves it off. `make run` and the tests point these
+    # at the local provider (scripts/oidc env).
+    OIDC_RP_CLIENT_ID=(str, ""),
+    OIDC_RP_CLIENT_SECRET=(str, ""),
+    OIDC_RP_SCOPES=(str, "openid profile"),
+    OIDC_OP_ISSUER=(str, ""),
+    OIDC_OP_AUTHORIZATION_ENDPOINT=(str, ""),
+    OIDC_OP_TOKEN_ENDPOINT=(str, ""),
+    OIDC_OP_USER_ENDPOINT=(str, ""),
+    OIDC_OP_JWKS_ENDPOINT=(str, ""),
+    OIDC_OP_LOGOUT_ENDPOINT=(str, ""),
+    OIDC_CLAIM_LOA=(str, "loa"),
+    OIDC_CLAIM_BIRTH_DATE=(str, "birthdate"),
+    OIDC_CLAIM_MUNICIPALITY=(str, "municipality_code"),
+    OIDC_CLAIM_HOME_MAJOR_DISTRICT=(str, "home_major_district"),
+    OIDC_STRONG_LOA_VALUES=(list, ["substantial", "high"]),
+    OIDC_VERIFY_KID=(bool, True),
 )
 
 DEBUG = env("DEBUG")
@@ -67,6 +85,50 @@ VOTER_DIGEST_KEY = env("VOTER_DIGEST_KEY") or SECRET_KEY
 VOTER_VERIFIER = env("VOTER_VERIFIER")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 
+# Residents sign in through OpenID Connect (districts.identity on top of
+# mozilla-django-oidc); staff keep username and password.
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_OP_ISSUER = env("OIDC_OP_ISSUER")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT")
+OIDC_OP_LOGOUT_ENDPOINT = env("OIDC_OP_LOGOUT_ENDPOINT")
+OIDC_OP_LOGOUT_URL_METHOD = "districts.identity.provider_logout_url"
+OIDC_CALLBACK_CLASS = "districts.identity.ResidentCallbackView"
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint of the provider's sign-out
+OIDC_USE_NONCE = True
+# Match the ID token's signing key by its key id (the local provider signs
+# with its one key and names none: scripts/oidc env turns this off).
+OIDC_VERIFY_KID = env("OIDC_VERIFY_KID")
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?oidc=failed"
+OIDC_CLAIM_LOA = env("OIDC_CLAIM_LOA")
+OIDC_CLAIM_BIRTH_DATE = env("OIDC_CLAIM_BIRTH_DATE")
+OIDC_CLAIM_MUNICIPALITY = env("OIDC_CLAIM_MUNICIPALITY")
+OIDC_CLAIM_HOME_MAJOR_DISTRICT = env("OIDC_CLAIM_HOME_MAJOR_DISTRICT")
+OIDC_STRONG_LOA_VALUES = env("OIDC_STRONG_LOA_VALUES")
+_OIDC_REQUIRED = {
+    "OIDC_RP_CLIENT_SECRET": OIDC_RP_CLIENT_SECRET,
+    "OIDC_OP_ISSUER": OIDC_OP_ISSUER,
+    "OIDC_OP_AUTHORIZATION_ENDPOINT": OIDC_OP_AUTHORIZATION_ENDPOINT,
+    "OIDC_OP_TOKEN_ENDPOINT": OIDC_OP_TOKEN_ENDPOINT,
+    "OIDC_OP_USER_ENDPOINT": OIDC_OP_USER_ENDPOINT,
+    "OIDC_OP_JWKS_ENDPOINT": OIDC_OP_JWKS_ENDPOINT,
+}
+if OIDC_RP_CLIENT_ID and not all(_OIDC_REQUIRED.values()):
+    raise ImproperlyConfigured(
+        "OIDC_RP_CLIENT_ID is set, so these must be too: "
+        + ", ".join(name for name, value in _OIDC_REQUIRED.items() if not value)
+    )
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "districts.identity.ResidentOIDCBackend",
+]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -80,6 +142,7 @@ INSTALLED_APPS = [
     "rest_framework_gis",
     "drf_spectacular",
     "leaflet",
+    "mozilla_django_oidc",
     "geo",
     "districts",
     "cases",
@@ -119,6 +182,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "districts.identity.sign_in",
             ],
         },
     },

@@ -100,14 +100,14 @@ class Guard:
     """Fails on any request to another host, any uncaught page error and any
     console error (CSP refusals, failed loads)."""
 
-    def __init__(self, base_url: str):
-        self.host = urlsplit(base_url).netloc
+    def __init__(self, base_url: str, *also: str):
+        self.hosts = {urlsplit(url).netloc for url in (base_url, *also)}
         self.foreign: list[str] = []
         self.errors: list[str] = []
 
     def route(self, route):
         url = route.request.url
-        if url.startswith("data:") or urlsplit(url).netloc == self.host:
+        if url.startswith("data:") or urlsplit(url).netloc in self.hosts:
             route.continue_()
         else:
             self.foreign.append(url)
