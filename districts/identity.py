@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 from urllib.parse import urlencode
 
 import jwt
@@ -81,7 +81,7 @@ def identity_of(request: HttpRequest) -> Identity | None:
     if not request.user.is_authenticated:
         return None
     identity = request.session.get(SESSION_KEY)
-    return identity if isinstance(identity, dict) else None
+    return cast(Identity, identity) if isinstance(identity, dict) else None
 
 
 def is_strong(identity: Identity | None) -> bool:

@@ -115,6 +115,6 @@ def test_a_provider_that_is_down_sends_the_resident_back_with_a_message(
     )
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?oidc=failed"
-    page = client.get(response["Location"]).content.decode()
-    assert "did not succeed" in page
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
+    assert "did not succeed" in page.content.decode()
     assert "_auth_user_id" not in client.session
