@@ -5,59 +5,20 @@ shows, fetched in one extra query per page."""
 import json
 from typing import Any, TypeVar
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from cases.models import BudgetProposal, Case, Facility
-from districts.models import CustomArea, District
-from districts.selectors import AREA_REF_FIELDS, LEVELS
+from districts.models import District
+from districts.permissions import AnyUser
+from districts.selectors import AREA_REF_FIELDS, custom_area_by_id, district_by_ref
 from geo import srid
 
 Item = TypeVar("Item", Case, Facility, BudgetProposal)
-Viewer = AbstractBaseUser | AnonymousUser | None
-
-
-def area_from_ref(ref: str) -> District:
-    """``level:code`` (``sub_district:020``, ``neighbourhood:49``) to the
-    official area; a bad level or an unknown code is a validation error."""
-    level, sep, code = ref.partition(":")
-    if not sep or not code:
-        raise ValidationError(
-            {"area": f"Expected level:code (e.g. sub_district:020), got {ref[:40]!r}."}
-        )
-    if level not in LEVELS:
-        raise ValidationError(
-            {"area": f"Unknown level {level[:40]!r}; use one of: {', '.join(LEVELS)}."}
-        )
-    area = District.objects.filter(level=level, code=code).only("id").first()
-    if area is None:
-        raise ValidationError({"area": f"No {level} has the code {code[:20]!r}."})
-    return area
-
-
-def custom_area_visible(area_id: Any, *, viewer: Viewer) -> CustomArea:
-    """A drawn area the viewer may use: a public one or their own. Others'
-    private areas are indistinguishable from areas that do not exist."""
-    try:
-        pk = int(str(area_id))
-    except ValueError:
-        raise ValidationError(
-            {
-                "custom_area": "Expected an area id (a whole number), got "
-                f"{str(area_id)[:20]!r}."
-            }
-        ) from None
-    visible = Q(is_public=True)
-    if viewer is not None and viewer.is_authenticated:
-        visible |= Q(owner=viewer)
-    area = CustomArea.objects.filter(visible, pk=pk).only("id").first()
-    if area is None:
-        raise Http404("No such custom area.")
-    return area
+Viewer = AnyUser | None
 
 
 def _with_areas(items: QuerySet[Item]) -> QuerySet[Item]:
@@ -76,10 +37,10 @@ def _filtered(
     q: str | None,
 ) -> QuerySet[Item]:
     if area:
-        items = items.in_area(area_from_ref(area).pk)  # type: ignore[attr-defined]
+        items = items.in_area(district_by_ref(area).pk)  # type: ignore[attr-defined]
     if custom_area:
         items = items.in_custom_area(  # type: ignore[attr-defined]
-            custom_area_visible(custom_area, viewer=viewer).pk
+            custom_area_by_id(custom_area, viewer=viewer or AnonymousUser()).pk
         )
     if q:
         items = items.search(q.strip())  # type: ignore[attr-defined]

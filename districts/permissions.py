@@ -110,18 +110,12 @@ def can_draw_custom_area(user: AnyUser, boundary: GEOSGeometry) -> bool:
     )
 
 
-def can_see_custom_area(user: AnyUser, area: CustomArea) -> bool:
-    return area.is_public or area.owner_id == user.pk or is_admin(user)
-
-
 def can_edit_custom_area(user: AnyUser, area: CustomArea) -> bool:
     """Its owner and admins; planners and the coordinators of the area (or of
     an official area covering it) when it is public."""
     if is_admin(user) or (user.is_authenticated and area.owner_id == user.pk):
         return True
-    if not can_see_custom_area(user, area):
-        return False
-    return is_planner(user) or coordinates(user, area)
+    return area.is_public and (is_planner(user) or coordinates(user, area))
 
 
 def can_assign_coordinators(user: AnyUser) -> bool:

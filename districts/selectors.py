@@ -20,6 +20,13 @@ from districts.permissions import (
 from geo import srid
 
 LEVELS = [level.value for level in District.Level]
+# Official codes are short digits ("020", "49", "1"): a longer or
+# unprintable one names no area and is answered without asking the database.
+MAX_CODE_LENGTH = 20
+
+
+def _may_be_code(code: str) -> bool:
+    return 0 < len(code) <= MAX_CODE_LENGTH and code.isprintable()
 
 
 AREA_REF_FIELDS = ("level", "code", "name_fi", "name_sv", "name_en")
@@ -70,9 +77,26 @@ def area_list(*, level: str | None = None) -> QuerySet[District]:
     return areas.order_by("level", Length("code"), "code")
 
 
+def _district_at(level: str, code: str) -> QuerySet[District]:
+    # Empty for an unknown level or a string that is no code: a path or a
+    # parameter naming no area never reaches the database.
+    if level not in LEVELS or not _may_be_code(code):
+        return District.objects.none()
+    return District.objects.filter(level=level, code=code)
+
+
+def district_get(*, level: str, code: str) -> District | None:
+    """The official area at ``level`` with ``code`` (boundary deferred), or
+    None, an unknown level included: a URL path naming no area is the
+    caller's 404."""
+    return _district_at(level, code).defer("boundary").first()
+
+
 def area_get(*, level: str, code: str) -> District | None:
+    """As ``district_get``, with the boundary as GeoJSON (``geojson``), the
+    parents and the population, for an area's own page and API."""
     return (
-        District.objects.filter(level=level, code=code)
+        _district_at(level, code)
         .annotate(geojson=AsGeoJSON(Transform("boundary", srid.GEOJSON), precision=6))
         .defer("boundary")
         .select_related("parent__parent")
@@ -162,15 +186,70 @@ def roles_of(user: AnyUser) -> list[str]:
     return roles
 
 
-def district_by_ref(ref: str) -> District | None:
-    """``<level>:<code>`` (``sub_district:020``) to the official area."""
-    level, sep, code = ref.partition(":")
-    if not sep or not code:
+# --- Area references from requests ------------------------------------------
+# Every surface (REST lists and bodies, OGC items, tiles, the polygon query,
+# forums, follows) reads ``area=<level>:<code>``, ``level=`` and
+# ``custom_area=<id>`` through these three functions, so a bad value is the
+# same 400 everywhere: a ValidationError keyed by the parameter, whose message
+# names it. A resource named by the URL path that does not exist is the view's
+# 404 (``area_get``, ``custom_area_get`` answer None).
+
+
+def level_of(raw: str, *, param: str = "level") -> str:
+    """An official area level given in parameter ``param``."""
+    if raw not in LEVELS:
         raise ValidationError(
-            f"'area' must be <level>:<code>, e.g. district:101; got {ref[:40]!r}."
+            {
+                param: f"Unknown level {raw[:40]!r} in parameter '{param}'; "
+                f"use one of: {', '.join(LEVELS)}."
+            },
+            code="invalid",
         )
-    if level not in LEVELS:
+    return raw
+
+
+def district_by_ref(ref: str, *, param: str = "area") -> District:
+    """The official area a ``<level>:<code>`` reference (``sub_district:020``,
+    ``neighbourhood:49``) in parameter ``param`` names."""
+    level, sep, code = str(ref).partition(":")
+    if not sep or not level or not code:
         raise ValidationError(
-            f"Unknown area level {level[:40]!r}; use one of: {', '.join(LEVELS)}."
+            {
+                param: f"Parameter '{param}' must be <level>:<code>, e.g. "
+                f"sub_district:020; got {str(ref)[:40]!r}."
+            },
+            code="invalid",
         )
-    return District.objects.filter(level=level, code=code).defer("boundary").first()
+    area = district_get(level=level_of(level, param=param), code=code)
+    if area is None:
+        raise ValidationError(
+            {param: f"Parameter '{param}': no {level} has the code {code[:20]!r}."},
+            code="not_found",
+        )
+    return area
+
+
+def custom_area_by_id(
+    raw: object, *, viewer: AnyUser, param: str = "custom_area"
+) -> CustomArea:
+    """The custom area whose id parameter ``param`` gives, if ``viewer`` may
+    see it. Another user's private area answers exactly as an id that does
+    not exist, so its existence is not given away."""
+    text = str(raw)
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        raise ValidationError(
+            {
+                param: f"Parameter '{param}' must be a custom area id (a whole "
+                f"number); got {text[:20]!r}."
+            },
+            code="invalid",
+        )
+    area = (
+        custom_areas_visible_to(viewer).filter(pk=int(text)).defer("boundary").first()
+    )
+    if area is None:
+        raise ValidationError(
+            {param: f"Parameter '{param}': no custom area {text} that you may see."},
+            code="not_found",
+        )
+    return area

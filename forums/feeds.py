@@ -1,7 +1,8 @@
 """Meetings as Atom (Django's syndication framework) and iCalendar
 (``icalendar``), per forum and per area. A feed shows only what the
-requesting user may see: the forum of a private custom area is a 404 to a
-calendar client that is not its owner."""
+requesting user (session or ``Authorization: Token``) may see: the forum
+of a private custom area is a 404 to a calendar client that is not its
+owner."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,11 +13,11 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from icalendar import Calendar, Event, vText
 
-from districts.models import District
-from districts.permissions import AnyArea
-from districts.selectors import custom_areas_visible_to
+from districts.permissions import AnyArea, AnyUser
+from districts.selectors import custom_areas_visible_to, district_get
 from forums.models import Meeting
 from forums.selectors import forum_get, meeting_list
+from web.viewer import viewer_of
 
 # A feed is a calendar, not an archive.
 FEED_ROWS = 200
@@ -31,8 +32,8 @@ class Scope:
     meetings: list[Meeting]
 
 
-def area_meetings(request: HttpRequest, area: AnyArea, link: str) -> Scope:
-    meetings = meeting_list(viewer=request.user, area=area)
+def area_meetings(viewer: AnyUser, area: AnyArea, link: str) -> Scope:
+    meetings = meeting_list(viewer=viewer, area=area)
     return Scope(
         title=f"{area.name_fi}: meetings",
         link=link,
@@ -42,12 +43,13 @@ def area_meetings(request: HttpRequest, area: AnyArea, link: str) -> Scope:
 
 def scope_of(request: HttpRequest, **kwargs: str) -> Scope:
     """The feed's scope from the URL: ``forum``, ``level``+``code`` or
-    ``custom_area``."""
+    ``custom_area``, as the requesting user (session or token) sees it."""
+    viewer = viewer_of(request)
     if "forum" in kwargs:
-        forum = forum_get(viewer=request.user, pk=int(kwargs["forum"]))
+        forum = forum_get(viewer=viewer, pk=int(kwargs["forum"]))
         if forum is None:
             raise Http404("No such forum.")
-        meetings = meeting_list(viewer=request.user, forum=forum)
+        meetings = meeting_list(viewer=viewer, forum=forum)
         return Scope(
             title=f"{forum.title}: meetings",
             link=reverse("forums:forum-detail", args=[forum.pk]),
@@ -55,21 +57,20 @@ def scope_of(request: HttpRequest, **kwargs: str) -> Scope:
         )
     if "custom_area" in kwargs:
         area = (
-            custom_areas_visible_to(request.user)
+            custom_areas_visible_to(viewer)
             .filter(pk=int(kwargs["custom_area"]))
+            .defer("boundary")
             .first()
         )
         if area is None:
             raise Http404("No such custom area.")
         link = reverse("districts:custom-area-detail", args=[area.pk])
-        return area_meetings(request, area, link)
-    district = District.objects.filter(
-        level=kwargs["level"], code=kwargs["code"]
-    ).first()
+        return area_meetings(viewer, area, link)
+    district = district_get(level=kwargs["level"], code=kwargs["code"])
     if district is None:
         raise Http404("No such area.")
     link = reverse("districts:area-detail", args=[district.level, district.code])
-    return area_meetings(request, district, link)
+    return area_meetings(viewer, district, link)
 
 
 def describe(meeting: Meeting) -> str:

@@ -18,9 +18,9 @@ from districts.permissions import (
     AnyArea,
     AnyUser,
     can_run_forums_in,
-    can_see_custom_area,
     ensure,
 )
+from districts.selectors import custom_areas_visible_to
 from forums.models import (
     AgendaItem,
     DashboardVisit,
@@ -318,7 +318,8 @@ def follow_create(
     assert isinstance(user, User)
     if sum(target is not None for target in (district, custom_area, forum)) != 1:
         raise ValidationError("Follow exactly one area or forum.")
-    if custom_area is not None and not can_see_custom_area(user, custom_area):
+    visible = custom_areas_visible_to(user)
+    if custom_area is not None and not visible.filter(pk=custom_area.pk).exists():
         raise ValidationError({"custom_area": "No such custom area."})
     follow, _ = Follow.objects.get_or_create(
         user=user, district=district, custom_area=custom_area, forum=forum

@@ -8,7 +8,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from districts.models import District
-from districts.selectors import LEVELS, area_get
+from districts.selectors import area_get
 from maps.area_contents import area_news
 from maps.outlines import area_url
 
@@ -17,7 +17,7 @@ class AreaFeed(Feed):
     feed_type = Atom1Feed
 
     def get_object(self, request: HttpRequest, level: str, code: str) -> District:
-        area = area_get(level=level, code=code) if level in LEVELS else None
+        area = area_get(level=level, code=code)
         if area is None:
             raise Http404(_("No such area."))
         return area

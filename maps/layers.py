@@ -16,9 +16,13 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from cases.models import BudgetProposal, Case, Facility
-from districts.models import District
+from districts.models import CustomArea, District
 from districts.permissions import AnyUser
-from districts.selectors import custom_areas_visible_to, district_by_ref
+from districts.selectors import (
+    custom_area_by_id,
+    custom_areas_visible_to,
+    district_by_ref,
+)
 from forums.selectors import forums_visible_to
 
 Viewer = AnyUser
@@ -83,28 +87,11 @@ class Layer:
         return self.rows(viewer).filter(**{self.id_field: feature_id})
 
 
-def official_area(spec: str) -> int:
-    """``<level>:<code>`` to that area's id."""
-    district = district_by_ref(spec)
-    if district is None:
-        level, _, code = spec.partition(":")
-        raise Http404(f"No {level} with code {code[:40]!r}.")
-    return district.pk
-
-
-def custom_area(raw: str | int, viewer: Viewer) -> Subquery:
-    """A visible custom area's boundary as a subquery, so the boundary never
-    leaves the database."""
-    try:
-        area_id = int(raw)
-    except (TypeError, ValueError):
-        raise ValidationError(
-            f"'custom_area' must be a custom area id, got {str(raw)[:40]!r}."
-        ) from None
-    areas = custom_areas_visible_to(viewer).filter(id=area_id)
-    if not areas.exists():
-        raise Http404(f"No custom area {area_id} that you may see.")
-    return Subquery(areas.values("boundary")[:1])
+def custom_area_boundary(raw: object, viewer: Viewer) -> Subquery:
+    """The boundary of the custom area ``custom_area=`` names, as a subquery,
+    so the boundary never leaves the database."""
+    area = custom_area_by_id(raw, viewer=viewer)
+    return Subquery(CustomArea.objects.filter(pk=area.pk).values("boundary")[:1])
 
 
 def choice_filter(field_name: str, choices: list[str]) -> Filter:
@@ -150,9 +137,9 @@ def apply_filters(
     """The layer's rows narrowed by ``area``, ``custom_area`` and the
     layer's own filters (``status``, ``kind``...)."""
     if spec := params.get("area"):
-        rows = layer.in_official_area(rows, official_area(spec))
+        rows = layer.in_official_area(rows, district_by_ref(spec).pk)
     if raw := params.get("custom_area"):
-        rows = layer.overlapping(rows, custom_area(raw, viewer))
+        rows = layer.overlapping(rows, custom_area_boundary(raw, viewer))
     for name, narrow in layer.filters.items():
         if value := params.get(name):
             rows = narrow(rows, value)

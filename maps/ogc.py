@@ -23,6 +23,7 @@ from geo.geojson import feature_page, features_json
 from geo.params import parse_bbox
 from maps.layers import LAYERS, Layer, Viewer, apply_filters, get_layer
 from web.errors import bad_input_is_400
+from web.viewer import viewer_of
 
 GEOJSON = "application/geo+json"
 JSON = "application/json"
@@ -133,7 +134,9 @@ def extent(layer: Layer, rows: QuerySet) -> dict[str, Any]:
     return result
 
 
-def collection_doc(request: HttpRequest, layer: Layer) -> dict[str, Any]:
+def collection_doc(
+    request: HttpRequest, layer: Layer, viewer: Viewer
+) -> dict[str, Any]:
     items = url(request, "ogc-items", layer.name)
     return {
         "id": layer.name,
@@ -141,7 +144,7 @@ def collection_doc(request: HttpRequest, layer: Layer) -> dict[str, Any]:
         "description": layer.description,
         "itemType": "feature",
         "crs": [CRS84],
-        "extent": extent(layer, layer.rows(request.user)),
+        "extent": extent(layer, layer.rows(viewer)),
         "links": [
             link(url(request, "ogc-collection", layer.name), "self"),
             link(items, "items", GEOJSON, f"{layer.title} as GeoJSON"),
@@ -163,12 +166,13 @@ def collection_doc(request: HttpRequest, layer: Layer) -> dict[str, Any]:
 @require_safe
 @bad_input_is_400
 def collections(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
     return json_response(
         request,
         {
             "links": [link(url(request, "ogc-collections"), "self")],
             "collections": [
-                collection_doc(request, layer) for layer in LAYERS.values()
+                collection_doc(request, layer, viewer) for layer in LAYERS.values()
             ],
         },
     )
@@ -177,7 +181,8 @@ def collections(request: HttpRequest) -> HttpResponse:
 @require_safe
 @bad_input_is_400
 def collection(request: HttpRequest, collection_id: str) -> HttpResponse:
-    return json_response(request, collection_doc(request, get_layer(collection_id)))
+    layer = get_layer(collection_id)
+    return json_response(request, collection_doc(request, layer, viewer_of(request)))
 
 
 @require_safe
@@ -303,7 +308,7 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
         params.get("limit", str(DEFAULT_LIMIT)), "limit", low=1, high=MAX_LIMIT
     )
     offset = parse_int(params.get("offset", "0"), "offset", low=0)
-    rows = selected_rows(layer, params, request.user)
+    rows = selected_rows(layer, params, viewer_of(request))
     page = feature_page(
         rows,
         geometry=layer.geometry,
@@ -346,7 +351,7 @@ def item(request: HttpRequest, collection_id: str, feature_id: str) -> HttpRespo
     check_format(request)
     found = json.loads(
         features_json(
-            layer.get_feature(request.user, feature_id),
+            layer.get_feature(viewer_of(request), feature_id),
             geometry=layer.geometry,
             properties=layer.properties,
             id_field=layer.id_field,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from leaflet.templatetags.leaflet_tags import leaflet_map
 
 from districts.models import District
-from districts.selectors import LEVELS, area_get, area_list, population_by_year
+from districts.selectors import area_get, area_list, population_by_year
 from maps.area_contents import area_contents
 from maps.features import (
     TITLE_FIELDS,
@@ -33,6 +33,7 @@ from maps.gazetteer import place_search
 from maps.layers import get_layer
 from maps.outlines import AREA_TOLERANCE, outline_features
 from maps.reports import area_map, map_parts
+from web.viewer import viewer_of
 
 # Items listed per layer beside the map: enough to browse, small to fetch.
 IN_VIEW_LIMIT = 20
@@ -167,8 +168,6 @@ def list_page(request: HttpRequest) -> HttpResponse:
 
 
 def area_or_404(level: str, code: str) -> District:
-    if level not in LEVELS:
-        raise Http404(_("No such area level."))
     area = area_get(level=level, code=code)
     if area is None:
         raise Http404(_("No such area."))
@@ -206,7 +205,7 @@ def area_page(request: HttpRequest, level: str, code: str) -> HttpResponse:
         "children": children,
         **population_context(area),
         "config": config,
-        **area_contents(area, request.user),
+        **area_contents(area, viewer_of(request)),
     }
     return render(request, "maps/area.html", context)
 
@@ -223,7 +222,7 @@ def item_page(request: HttpRequest, collection: str, item_id: int) -> HttpRespon
     """One item's page; ``?format=json`` gives the map's popup the same
     essentials, areas and link."""
     layer = get_layer(collection)
-    item = layer.get_feature(request.user, str(item_id)).first()
+    item = layer.get_feature(viewer_of(request), str(item_id)).first()
     if item is None:
         raise Http404(_("No such item."))
     summary = item_summary(request, layer, item)
@@ -254,7 +253,7 @@ def area_report(request: HttpRequest, level: str, code: str) -> HttpResponse:
         "children": list(area.children.defer("boundary").order_by("code")),
         "map": map_parts(area_map(area)),
         "today": timezone.localdate(),
-        **area_contents(area, request.user),
+        **area_contents(area, viewer_of(request)),
     }
     response = render(request, "maps/report.html", context)
     response["Content-Security-Policy"] = REPORT_CSP

@@ -18,19 +18,15 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from districts.selectors import district_by_ref
 from geo.geojson import feature_page
 from geo.params import MAX_POLYGON_VERTICES, GeometryTooLargeError, parse_polygon
 from maps.downloads import FORMATS, download
-from maps.layers import (
-    LAYERS,
-    Layer,
-    Viewer,
-    custom_area,
-    official_area,
-)
+from maps.layers import LAYERS, Layer, Viewer, custom_area_boundary
 from maps.ogc import MAX_LIMIT
 from web.errors import bad_input_is_400
 from web.ratelimit import PolygonQueryThrottle, rate_limited
+from web.viewer import viewer_of
 
 # A polygon of MAX_POLYGON_VERTICES vertices is under 1 MB of GeoJSON; a
 # larger body is refused before it is read, let alone parsed.
@@ -74,9 +70,10 @@ def parse_area(body: Any, viewer: Viewer) -> Area:
             '{"area": "<level>:<code>"} or {"custom_area": <id>}.'
         )
     if "area" in body:
-        return Area("area", district_id=official_area(str(body["area"])))
+        return Area("area", district_id=district_by_ref(body["area"]).pk)
     if "custom_area" in body:
-        return Area("custom_area", boundary=custom_area(body["custom_area"], viewer))
+        boundary = custom_area_boundary(body["custom_area"], viewer)
+        return Area("custom_area", boundary=boundary)
     geometry = body.get("geometry") if "geometry" in body else body
     return Area("polygon", polygon=parse_polygon(geometry, name="geometry"))
 
@@ -162,8 +159,9 @@ def polygon_query(request: HttpRequest) -> HttpResponse:
             f"format={wanted[:20]!r} is not offered; use json, {', '.join(FORMATS)}."
         )
     body = read_body(request)
-    area = parse_area(body, request.user)
-    summary, features = run_query(area, chosen_layers(body), request.user)
+    viewer = viewer_of(request)
+    area = parse_area(body, viewer)
+    summary, features = run_query(area, chosen_layers(body), viewer)
     if wanted != "json":
         return download(features, wanted)
     text = json.dumps(summary)[:-1] + f', "features": {features}}}'

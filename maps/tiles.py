@@ -15,6 +15,7 @@ from geo.tiles import MAX_FEATURES, CompiledTile, render_tile
 from maps.layers import FILTER_PARAMETERS, Layer, apply_filters, get_layer
 from maps.ogc import extent, parse_int
 from web.errors import bad_input_is_400
+from web.viewer import viewer_of
 
 MVT = "application/vnd.mapbox-vector-tile"
 # Shared caches may keep a public tile briefly; data changes show within it.
@@ -59,16 +60,19 @@ def compiled(layer: Layer) -> CompiledTile:
     return _compiled[layer.name]
 
 
-def cache_headers(response: HttpResponse, layer: Layer) -> HttpResponse:
+def cache_headers(response: HttpResponse, *, personal: bool) -> HttpResponse:
+    """``personal``: what the response holds depends on who asks (a layer
+    with private rows, or a ``custom_area`` filter that only some may use),
+    so no shared cache may keep it, and a browser asks again."""
     # A tile or TileJSON is the same in every language: no Vary on it
     # (web.middleware.LanguageIndependentMiddleware).
     response.language_independent = True  # type: ignore[attr-defined]
-    if layer.public:
-        response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
-    else:
-        # What a viewer sees depends on who they are (private custom areas).
+    if personal:
         response["Cache-Control"] = "private, no-cache"
-        patch_vary_headers(response, ["Cookie"])
+        # The viewer comes from the session cookie or a token (web.viewer).
+        patch_vary_headers(response, ["Cookie", "Authorization"])
+    else:
+        response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
     return response
 
 
@@ -86,25 +90,28 @@ def layer_tile(
         request.GET.get("limit", str(MAX_FEATURES)), "limit", low=1, high=MAX_FEATURES
     )
     fields = parse_properties(request.GET.get("properties"), layer)
+    personal = not layer.public or bool(request.GET.get("custom_area"))
     if layer.public and not filtered and limit == MAX_FEATURES and fields is None:
+        # The same for everyone: who asks is not even looked up.
         data = compiled(layer).render(tile)
     else:
         # The same filters as the items (?status=, ?kind=, ?round=, ?area=),
         # so a filtered map asks for filtered tiles instead of hiding
         # features.
-        rows = apply_filters(layer, layer.rows(request.user), request.GET, request.user)
+        viewer = viewer_of(request)
+        rows = apply_filters(layer, layer.rows(viewer), request.GET, viewer)
         data = render_tile(
             rows, tile=tile, max_features=limit, **tile_options(layer, fields)
         )
     if not data:
-        return cache_headers(HttpResponse(status=204), layer)
+        return cache_headers(HttpResponse(status=204), personal=personal)
     etag = f'"{hashlib.blake2b(data, digest_size=16).hexdigest()}"'
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponse(status=304)
     else:
         response = HttpResponse(data, content_type=MVT)
     response["ETag"] = etag
-    return cache_headers(response, layer)
+    return cache_headers(response, personal=personal)
 
 
 @require_safe
@@ -116,7 +123,8 @@ def layer_tilejson(request: HttpRequest, collection: str) -> HttpResponse:
         "/0/0/0.pbf"
     )
     template = request.build_absolute_uri(prefix) + "/{z}/{x}/{y}.pbf"
-    bounds = extent(layer, layer.rows(request.user)).get("spatial", {}).get("bbox")
+    rows = layer.rows(viewer_of(request))
+    bounds = extent(layer, rows).get("spatial", {}).get("bbox")
     west, south, east, north = bounds[0] if bounds else (24.78, 59.92, 25.27, 60.30)
     document = {
         "tilejson": "3.0.0",
@@ -136,4 +144,4 @@ def layer_tilejson(request: HttpRequest, collection: str) -> HttpResponse:
             }
         ],
     }
-    return cache_headers(JsonResponse(document), layer)
+    return cache_headers(JsonResponse(document), personal=not layer.public)

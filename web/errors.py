@@ -20,9 +20,13 @@ from geo.params import GeometryTooLargeError
 
 
 def validation_messages(error: ValidationError) -> Any:
+    """``{"detail": <every message>}``, and for errors raised per field the
+    field's messages under its name too (``{"area": [...]}``), so a client
+    finds the same ``detail`` on every surface."""
+    detail = {"detail": " ".join(error.messages)}
     if hasattr(error, "error_dict"):
-        return error.message_dict
-    return {"detail": " ".join(error.messages)}
+        return {**detail, **error.message_dict}
+    return detail
 
 
 def status_of(error: ValidationError) -> int:

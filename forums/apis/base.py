@@ -1,4 +1,4 @@
-"""Shared pieces of the forum API: area and id lookups, row shapes."""
+"""Shared pieces of the forum API: the forum's area, id lookups, row shapes."""
 
 import json
 from typing import Any
@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from cases.models import Facility
 from districts.apis import area_ref
 from districts.models import CustomArea, District
-from districts.selectors import custom_areas_visible_to, district_by_ref
+from districts.selectors import custom_area_by_id, district_by_ref
 from forums.models import Forum, Meeting
 
 
@@ -20,20 +20,6 @@ class WritesNeedSignIn(APIView):
         if self.request.method in ("GET", "HEAD", "OPTIONS"):
             return [AllowAny()]
         return [IsAuthenticated()]
-
-
-def official_area(ref: str) -> District:
-    district = district_by_ref(ref)
-    if district is None:
-        raise ValidationError({"area": f"No official area {ref[:40]!r}."})
-    return district
-
-
-def custom_area(request: Request, pk: int) -> CustomArea:
-    area = custom_areas_visible_to(request.user).filter(pk=pk).first()
-    if area is None:
-        raise ValidationError({"custom_area": f"No custom area {pk}."})
-    return area
 
 
 def by_id(model: Any, pk: int | None, field: str) -> Any:
@@ -52,8 +38,8 @@ def area_of(request: Request, data: dict[str, Any]) -> District | CustomArea:
             "'custom_area' (an id)."
         )
     if "area" in data:
-        return official_area(data.pop("area"))
-    return custom_area(request, data.pop("custom_area"))
+        return district_by_ref(data.pop("area"))
+    return custom_area_by_id(data.pop("custom_area"), viewer=request.user)
 
 
 def forum_row(request: Request, forum: Forum) -> dict[str, Any]:

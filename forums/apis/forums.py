@@ -6,13 +6,12 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from districts.selectors import custom_area_by_id, district_by_ref
 from forums import selectors, services
 from forums.apis.base import (
     WritesNeedSignIn,
     area_of,
-    custom_area,
     forum_row,
-    official_area,
     with_facility,
 )
 from forums.models import Forum
@@ -43,13 +42,10 @@ class ForumListApi(WritesNeedSignIn):
     )
     def get(self, request: Request) -> Response:
         params = request.query_params
-        district = official_area(params["area"]) if params.get("area") else None
+        district = district_by_ref(params["area"]) if params.get("area") else None
         area = None
         if params.get("custom_area"):
-            try:
-                area = custom_area(request, int(params["custom_area"]))
-            except ValueError:
-                raise ValidationError("'custom_area' must be an id.") from None
+            area = custom_area_by_id(params["custom_area"], viewer=request.user)
         forums = selectors.forum_list(
             viewer=request.user, district=district, custom_area=area
         )

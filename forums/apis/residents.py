@@ -12,12 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from districts.apis import area_ref
+from districts.selectors import custom_area_by_id, district_by_ref
 from forums import selectors, services
-from forums.apis.base import (
-    custom_area,
-    meeting_row,
-    official_area,
-)
+from forums.apis.base import meeting_row
 
 
 class FollowListApi(APIView):
@@ -57,9 +54,9 @@ class FollowListApi(APIView):
                 raise ValidationError({"forum": f"No forum {data['forum']}."})
         follow = services.follow_create(
             user=request.user,
-            district=official_area(data["area"]) if "area" in data else None,
+            district=district_by_ref(data["area"]) if "area" in data else None,
             custom_area=(
-                custom_area(request, data["custom_area"])
+                custom_area_by_id(data["custom_area"], viewer=request.user)
                 if "custom_area" in data
                 else None
             ),

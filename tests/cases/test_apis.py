@@ -90,12 +90,19 @@ def test_a_public_custom_area_filters_spatially_at_query_time(client, users):
     assert body["count"] == expected.count() > 0
 
 
-def test_private_custom_areas_of_others_are_not_found(client, users):
+def test_private_custom_areas_of_others_are_refused_as_unknown_ones(client, users):
+    # A filter value naming no area the viewer may see is a 400, word for
+    # word the answer to an id that does not exist.
     owner, other = users
     area = _area(owner, is_public=False)
-    assert client.get("/api/v1/cases/", {"custom_area": area.pk}).status_code == 404
+    assert client.get("/api/v1/cases/", {"custom_area": area.pk}).status_code == 400
     client.force_login(other)
-    assert client.get("/api/v1/cases/", {"custom_area": area.pk}).status_code == 404
+    response = client.get("/api/v1/cases/", {"custom_area": area.pk})
+    missing = client.get("/api/v1/cases/", {"custom_area": 10**9})
+    assert response.status_code == missing.status_code == 400
+    assert response.json()["detail"] == missing.json()["detail"].replace(
+        str(10**9), str(area.pk)
+    )
     client.force_login(owner)
     assert client.get("/api/v1/cases/", {"custom_area": area.pk}).status_code == 200
 
@@ -106,10 +113,10 @@ def test_private_custom_areas_of_others_are_not_found(client, users):
         (
             "/api/v1/cases/",
             {"area": "sub_district:999"},
-            "No sub_district has the code",
+            "no sub_district has the code",
         ),
         ("/api/v1/cases/", {"area": "county:1"}, "Unknown level 'county'"),
-        ("/api/v1/cases/", {"area": "020"}, "Expected level:code"),
+        ("/api/v1/cases/", {"area": "020"}, "must be <level>:<code>"),
         ("/api/v1/cases/", {"status": "open"}, "Unknown status 'open'"),
         ("/api/v1/facilities/", {"kind": "castle"}, "Unknown kind 'castle'"),
         ("/api/v1/proposals/", {"round": "first"}, "Expected a round number"),

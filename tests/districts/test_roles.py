@@ -229,10 +229,26 @@ def test_an_api_client_signs_in_with_a_token(client, planner):
     assert CustomArea.objects.get().owner == planner
 
 
-def test_a_bad_token_is_a_401(client):
-    response = client.get("/api/v1/me", HTTP_AUTHORIZATION="Token not-a-token")
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/me",
+        "/api/v1/cases/",
+        "/ogc/collections/custom-areas/items",
+        "/tiles/custom-areas.json",
+        "/custom-areas/1/meetings.ics",
+        "/areas/district/101/meetings.atom",
+    ],
+)
+def test_a_bad_token_is_a_401_on_the_api_and_the_plain_views_alike(client, url):
+    response = client.get(url, HTTP_AUTHORIZATION="Token not-a-token")
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
+    message = client.get("/api/v1/me", HTTP_AUTHORIZATION="Token not-a-token")
+    if response["Content-Type"].startswith("application/json"):
+        assert response.json() == message.json()
+    else:  # feeds answer in HTML, as their other errors do
+        assert message.json()["detail"] in response.content.decode()
 
 
 def test_token_sign_in_is_throttled_after_repeated_failures(client, planner):

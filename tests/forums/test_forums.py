@@ -58,7 +58,7 @@ def test_an_unknown_area_is_a_400(client, coordinator):
         FORUMS, {"area": "sub_district:999", "title": "X"}, "application/json"
     )
     assert response.status_code == 400
-    assert "No official area 'sub_district:999'" in str(response.json())
+    assert "no sub_district has the code '999'" in response.json()["detail"]
 
 
 def test_forums_of_an_area_include_those_of_the_areas_beneath_it(

@@ -192,7 +192,7 @@ def test_custom_area_filter_selects_what_lies_in_it(client, custom_areas):
     body = get_json(client, url, custom_area=public.id).json()
     assert "020" in {f["id"] for f in body["features"]}
     response = client.get(url, {"custom_area": private.id})
-    assert response.status_code == 404
+    assert response.status_code == 400
     assert "custom area" in response.json()["detail"]
 
 
@@ -222,7 +222,7 @@ def test_custom_area_filter_selects_what_lies_in_it(client, custom_areas):
         ({"filter": "S_INTERSECTS(geometry, POINT(24.9 95))"}, "Latitude 95.0"),
         ({"filter": "x = 1", "filter-lang": "cql2-json"}, "cql2-text"),
         ({"area": "district"}, "<level>:<code>"),
-        ({"area": "county:1"}, "Unknown area level"),
+        ({"area": "county:1"}, "Unknown level 'county'"),
         ({"datetime": "yesterday"}, "RFC 3339"),
         ({"f": "xml"}, "f=json"),
     ],
@@ -259,12 +259,14 @@ def test_unknown_collections_and_features_answer_404(client, url):
     assert json.loads(response.content)["detail"]
 
 
-def test_unknown_areas_in_filters_answer_404(client):
+def test_unknown_areas_in_filters_answer_400(client):
+    # A filter value, not a path: tests/districts/test_area_refs.py has the
+    # answer of every surface.
     response = client.get(
         f"{OGC}/collections/sub-districts/items", {"area": "district:999"}
     )
-    assert response.status_code == 404
-    assert "No district with code '999'" in response.json()["detail"]
+    assert response.status_code == 400
+    assert "no district has the code '999'" in response.json()["detail"]
 
 
 def test_the_api_description_is_valid_openapi_3_0(client):

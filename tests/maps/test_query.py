@@ -253,9 +253,9 @@ def test_a_custom_area_counts_like_its_polygon(client, drawn_area):
     assert_items_match(answer, polygon)
 
 
-def test_someone_elses_private_area_is_not_found(client, drawn_area):
+def test_someone_elses_private_area_is_refused_as_an_unknown_one(client, drawn_area):
     _, area, _ = drawn_area
-    response = post(client, {"custom_area": area.id}, status=404)
+    response = post(client, {"custom_area": area.id}, status=400)
     assert "custom area" in response.json()["detail"]
 
 
@@ -329,9 +329,9 @@ def test_a_million_vertex_polygon_is_refused_unread(client):
             "Polygon or MultiPolygon",
         ),
         ({"type": "Polygon", "coordinates": [box(24.9, 91, 25, 92)]}, 400, "Latitude"),
-        ({"area": "district:999"}, 404, "No district with code '999'"),
+        ({"area": "district:999"}, 400, "no district has the code '999'"),
         ({"area": "101"}, 400, "<level>:<code>"),
-        ({"custom_area": 10**9}, 404, "No custom area"),
+        ({"custom_area": 10**9}, 400, "no custom area"),
         ({"custom_area": "x"}, 400, "custom area id"),
         ({"geometry": CENTRE, "collections": ["counties"]}, 400, "Unknown collections"),
     ],

@@ -3,6 +3,10 @@ import math
 import mapbox_vector_tile
 import pytest
 
+from districts.services import custom_area_create
+from geo.params import parse_polygon
+from tests import places
+
 pytestmark = pytest.mark.django_db
 
 
@@ -71,6 +75,25 @@ def test_custom_area_tiles_are_private_to_the_viewer(client):
     response = client.get(tile_url("custom-areas", STATION_Z14))
     assert response["Cache-Control"] == "private, no-cache"
     assert "Cookie" in response["Vary"]
+    assert "Authorization" in response["Vary"]
+
+
+def test_a_tile_filtered_by_a_custom_area_is_private_to_the_viewer(client, planner):
+    # Who may use the area decides the answer: a shared cache must not hand
+    # the owner's tile to anyone else.
+    area = custom_area_create(
+        actor=planner,
+        name_fi="Oma",
+        boundary=parse_polygon(places.square(places.RAILWAY_STATION)),
+        is_public=False,
+    )
+    client.force_login(planner)
+    url = tile_url("cases", STATION_Z14)
+    mine = client.get(url, {"custom_area": area.pk})
+    assert mine.status_code in (200, 204)
+    assert mine["Cache-Control"] == "private, no-cache"
+    assert {"Cookie", "Authorization"} <= {v.strip() for v in mine["Vary"].split(",")}
+    assert client.get(url)["Cache-Control"].startswith("public, max-age=")
 
 
 @pytest.mark.parametrize(
@@ -173,4 +196,4 @@ def test_tiles_do_not_vary_by_language_but_their_errors_do(client):
 
 def test_private_tiles_still_vary_by_cookie(client):
     response = client.get(tile_url("custom-areas", STATION_Z14))
-    assert response["Vary"] == "Cookie"
+    assert response["Vary"] == "Cookie, Authorization"
