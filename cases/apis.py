@@ -91,7 +91,7 @@ COMMON_FILTERS = [
     OpenApiParameter(
         "custom_area",
         OpenApiTypes.INT,
-        description="Id of a drawn area (public, or your own).",
+        description="Id of a drawn area (public, your own, or any for admins).",
     ),
     OpenApiParameter("q", OpenApiTypes.STR, description="Text search."),
     OpenApiParameter("limit", OpenApiTypes.INT),

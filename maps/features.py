@@ -18,13 +18,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import BudgetProposal, Case, Facility
-from districts.models import District
+from districts.selectors import LEVELS
 from maps.layers import LAYERS, Layer
 from maps.outlines import area_url
 
 # Fields a feature's title comes from, best first; {lang} is the active one.
 TITLE_FIELDS = ("title_{lang}", "title_fi", "title", "name_{lang}", "name_fi")
-AREA_LEVELS = [level.value for level in District.Level]
 
 
 @dataclass(frozen=True)
@@ -117,7 +116,7 @@ def item_essentials(layer: Layer, item: Model) -> list[tuple[str, str]]:
 def item_areas(item: Model) -> list[dict[str, str]]:
     areas = sorted(
         item.areas.defer("boundary").filter(is_sea=False),  # type: ignore[attr-defined]
-        key=lambda a: AREA_LEVELS.index(a.level),
+        key=lambda a: LEVELS.index(a.level),
     )
     return [
         {

@@ -6,22 +6,15 @@ area is a 404 on every surface. The table is the contract
 ``level_of``)."""
 
 import json
-import math
 
 import pytest
 
+from bench.common import tile_of
 from tests import places
 
 pytestmark = pytest.mark.django_db
 
 LEVELS = "major_district, district, sub_district, neighbourhood"
-
-
-def tile_of(lon, lat, z):
-    n = 2**z
-    x = int((lon + 180) / 360 * n)
-    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-    return z, x, y
 
 
 STATION_TILE = "{}/{}/{}.pbf".format(

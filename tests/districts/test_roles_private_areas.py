@@ -6,7 +6,6 @@ twice, signed in with a session and with an API token, because every
 surface knows its viewer the same way (web.viewer)."""
 
 import json
-import math
 
 import feedparser
 import icalendar
@@ -14,6 +13,7 @@ import mapbox_vector_tile
 import pytest
 from rest_framework.authtoken.models import Token
 
+from bench.common import tile_of
 from cases.services.cases import case_create
 from districts.services import custom_area_create
 from forums.services import forum_create, meeting_create
@@ -24,13 +24,6 @@ from tests.factories import UserFactory, planner_user
 pytestmark = pytest.mark.django_db
 
 SECRET = "Salainen alue"
-
-
-def tile_of(lon, lat, z):
-    n = 2**z
-    x = int((lon + 180) / 360 * n)
-    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-    return z, x, y
 
 
 STATION_TILE = "/tiles/custom-areas/{}/{}/{}.pbf".format(

@@ -1,20 +1,12 @@
-import math
-
 import mapbox_vector_tile
 import pytest
 
+from bench.common import tile_of
 from districts.services import custom_area_create
 from geo.params import parse_polygon
 from tests import places
 
 pytestmark = pytest.mark.django_db
-
-
-def tile_of(lon, lat, z):
-    n = 2**z
-    x = int((lon + 180) / 360 * n)
-    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-    return z, x, y
 
 
 STATION_Z14 = tile_of(24.9414, 60.1710, 14)
