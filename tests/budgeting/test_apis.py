@@ -5,7 +5,7 @@ from pabutools.election.pabulib import parse_pabulib_from_string
 
 from budgeting import services
 from budgeting.models import Ballot, Phase
-from tests.budgeting.conftest import LAST_DAY, move_to_results
+from tests.budgeting.conftest import move_to_results
 
 pytestmark = pytest.mark.django_db
 
