@@ -152,12 +152,15 @@ class Round(models.Model):
         """Why a proposal is refused on ``day``, or None if it is accepted."""
         proposals = self.phase(Phase.Kind.PROPOSALS)
         if proposals is None:
-            return Problem("proposals_closed", f"{self} takes no proposals.")
+            return Problem(
+                "proposals_closed", f"Round {self.number} takes no proposals."
+            )
         if not proposals.includes(day):
             return Problem(
                 "proposals_closed",
-                f"{self} takes proposals from {proposals.starts_on.isoformat()} "
-                f"to {proposals.ends_on.isoformat()}.",
+                f"Round {self.number} takes proposals from "
+                f"{proposals.starts_on.isoformat()} to "
+                f"{proposals.ends_on.isoformat()}.",
             )
         return None
 
