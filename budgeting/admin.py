@@ -39,6 +39,8 @@ class AreaBudgetInline(admin.TabularInline):
 class RoundAdmin(admin.ModelAdmin):
     list_display = ("number", "name", "total_amount", "voting_rule", "area_rule")
     inlines = [PhaseInline, AreaBudgetInline]
+    # Set by publishing a count; it closes paper entry.
+    readonly_fields = ("results_published_at",)
     actions = ["allocate", "count_ballots"]
 
     @admin.action(description=_("Split the money between districts by population"))

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,6 +19,9 @@ from budgeting.rules.pabulib import pabulib_text
 from budgeting.selectors import CITY_WIDE
 from budgeting.services.exports import pool_election
 from budgeting.verification import verify
+from cases import apis as cases_apis
+from cases.models import BudgetProposal
+from cases.selectors import item_get
 from districts.models import District
 from web.ratelimit import BallotThrottle
 
@@ -81,11 +84,13 @@ def plan_json(plan: Plan) -> dict[str, Any]:
     }
 
 
-def refused(error: ValidationError) -> Response:
-    """A refused ballot: 400 with what is wrong and a stable code."""
+def refused(
+    error: ValidationError, *, status_code: int = status.HTTP_400_BAD_REQUEST
+) -> Response:
+    """A refusal with what is wrong and a stable code."""
     return Response(
         {"detail": " ".join(error.messages), "code": error.code or "invalid"},
-        status=status.HTTP_400_BAD_REQUEST,
+        status=status_code,
     )
 
 
@@ -275,7 +280,10 @@ class ResultsApi(APIView):
 
 
 class PabulibExportApi(APIView):
-    """One pool in the Pabulib .pb format, voters numbered 1..n."""
+    """One pool in the Pabulib .pb format, voters numbered 1..n, ballots in
+    the order of their choices. Before the results phase 403 with ``code:
+    voting_open``: the round and pool exist, their ballots are not public
+    yet."""
 
     @extend_schema(responses={(200, "text/plain"): OpenApiTypes.STR})
     def get(self, request: Request, number: int, area: str) -> HttpResponse:
@@ -283,7 +291,7 @@ class PabulibExportApi(APIView):
         try:
             election = pool_election(round_, area_or_404(area))
         except ValidationError as error:
-            return refused(error)
+            return refused(error, status_code=status.HTTP_403_FORBIDDEN)
         response = HttpResponse(
             pabulib_text(election), content_type="text/plain; charset=utf-8"
         )
@@ -291,3 +299,45 @@ class PabulibExportApi(APIView):
             f'attachment; filename="helsinki_round{number}_{area}.pb"'
         )
         return response
+
+
+class ProposalInputSerializer(serializers.Serializer):
+    round = serializers.IntegerField(min_value=1, max_value=1000)
+    title = serializers.CharField(max_length=300)
+    description = serializers.CharField(required=False, default="", allow_blank=True)
+    district = serializers.CharField(
+        allow_null=True,
+        max_length=20,
+        help_text="Code of the major district whose budget it competes for; "
+        "null for a city-wide proposal.",
+    )
+    location = serializers.JSONField(required=False, allow_null=True, default=None)
+    estimated_cost = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+
+
+class ProposalListApi(cases_apis.ProposalListApi):
+    """The proposals (read as items, from ``cases``) and their submission,
+    which only a round's proposal phase accepts."""
+
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+    @extend_schema(
+        request=ProposalInputSerializer,
+        responses={201: cases_apis.ProposalOutputSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        """Submit a budget proposal (any signed-in resident), during the
+        round's proposal phase; 400 on ``round`` otherwise."""
+        serializer = ProposalInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        proposal = services.proposal_submit(
+            actor=request.user, **serializer.validated_data
+        )
+        return Response(
+            cases_apis.ProposalOutputSerializer(
+                item_get(BudgetProposal.objects.all(), proposal.pk)
+            ).data,
+            status=status.HTTP_201_CREATED,
+        )

@@ -5,6 +5,9 @@ is the City's recorded result (``result_source = recorded``) and the rounds
 get no tallies. It has no announced budgets either, so imported rounds have
 no total amount. Each plan is linked to the proposals it merged (imported by
 ``cases``) and placed at their points.
+
+The rounds themselves come first (``import_omastadi_rounds``, from the
+round numbers of the same file): a proposal belongs to a round that exists.
 """
 
 import csv
@@ -23,6 +26,32 @@ from geo.sources import ImportReport
 
 CITY_WIDE_SCOPE = "Helsingin yhteinen"
 SELECTED = {"True": True, "False": False}
+
+
+def import_omastadi_rounds(path: Path) -> ImportReport:
+    """The rounds the plans file names, each created once; idempotent."""
+    report = ImportReport(source=path.name)
+    with path.open(newline="", encoding="utf-8") as handle:
+        numbers = set()
+        for number, row in enumerate(csv.DictReader(handle), start=2):
+            try:
+                numbers.add(int(row["round"]))
+            except (KeyError, TypeError, ValueError):
+                report.reject(number, "round", "not a whole number")
+    rounds = omastadi_rounds(numbers)
+    report.created = sum(created for _, created in rounds.values())
+    report.unchanged = len(rounds) - report.created
+    return report
+
+
+def omastadi_rounds(numbers: Iterable[int]) -> dict[int, tuple[Round, bool]]:
+    """Each numbered round, and whether it was created now."""
+    return {
+        number: Round.objects.get_or_create(
+            number=number, defaults={"name": f"OmaStadi, round {number}"}
+        )
+        for number in sorted(numbers)
+    }
 
 
 def import_omastadi_plans(
@@ -56,11 +85,10 @@ def _import_plans(path: Path, *, progress: bool) -> ImportReport:
         )
         if (found := _parse(row, number, majors, report)) is not None
     ]
-    rounds = {}
-    for number in sorted({round_number for round_number, _, _ in parsed}):
-        rounds[number], _ = Round.objects.get_or_create(
-            number=number, defaults={"name": f"OmaStadi, round {number}"}
-        )
+    rounds = {
+        number: round_
+        for number, (round_, _) in omastadi_rounds(n for n, _, _ in parsed).items()
+    }
     existing = {
         (plan.round_id, plan.source_id): plan
         for plan in Plan.objects.filter(round__in=rounds.values())

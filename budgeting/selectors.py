@@ -155,16 +155,15 @@ def pool_budget(round_: Round, budgets: dict[int, AreaBudget], pool: int | None)
 
 
 def ballots_for_export(round_: Round, area: District | None) -> list[list[int]]:
-    """Each ballot's choices in one pool (ballots with none there left out)."""
-    choices = (
-        Ballot.objects.filter(round=round_, choices__plan__area=area)
-        .values_list("id", "choices__plan_id")
-        .order_by("id")
+    """Each ballot's choices in one pool (ballots with none there left out),
+    sorted by what they chose: the order tells nothing of who voted when."""
+    choices = Ballot.objects.filter(round=round_, choices__plan__area=area).values_list(
+        "id", "choices__plan_id"
     )
     by_ballot: dict[int, list[int]] = {}
     for ballot_id, plan_id in choices:
         by_ballot.setdefault(ballot_id, []).append(plan_id)
-    return list(by_ballot.values())
+    return sorted(sorted(plans) for plans in by_ballot.values())
 
 
 def ballot_by_receipt(code: str) -> Ballot | None:

@@ -22,7 +22,6 @@ from cases.selectors import (
     proposal_list,
 )
 from cases.services.cases import case_file
-from cases.services.proposals import proposal_submit
 from districts.apis import AreaRefSerializer
 from web.pagination import paginated_schema
 
@@ -69,7 +68,7 @@ class FacilityOutputSerializer(ItemSerializer):
 
 
 class ProposalOutputSerializer(ItemSerializer):
-    round = serializers.IntegerField()
+    round = serializers.IntegerField(source="round_id")
     source_id = serializers.CharField()
     title = serializers.CharField()
     description = serializers.CharField()
@@ -134,22 +133,6 @@ class CaseInputSerializer(serializers.Serializer):
     location = serializers.JSONField(required=False, allow_null=True, default=None)
 
 
-class ProposalInputSerializer(serializers.Serializer):
-    round = serializers.IntegerField(min_value=1, max_value=1000)
-    title = serializers.CharField(max_length=300)
-    description = serializers.CharField(required=False, default="", allow_blank=True)
-    district = serializers.CharField(
-        allow_null=True,
-        max_length=20,
-        help_text="Code of the major district whose budget it competes for; "
-        "null for a city-wide proposal.",
-    )
-    location = serializers.JSONField(required=False, allow_null=True, default=None)
-    estimated_cost = serializers.DecimalField(
-        max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True
-    )
-
-
 class CaseListApi(ItemListApi):
     output = CaseOutputSerializer
     filters = ("status",)
@@ -199,22 +182,8 @@ class FacilityListApi(ItemListApi):
 
 
 class ProposalListApi(ItemListApi):
-    permission_classes = [IsAuthenticatedOrReadOnly]
-
-    @extend_schema(
-        request=ProposalInputSerializer, responses={201: ProposalOutputSerializer}
-    )
-    def post(self, request: Request) -> Response:
-        """Submit a budget proposal (any signed-in resident)."""
-        serializer = ProposalInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        proposal = proposal_submit(actor=request.user, **serializer.validated_data)
-        return Response(
-            ProposalOutputSerializer(
-                item_get(BudgetProposal.objects.all(), proposal.pk)
-            ).data,
-            status=status.HTTP_201_CREATED,
-        )
+    """The proposals as items; submitting one is budgeting's
+    (``budgeting.apis.ProposalListApi`` adds the POST and serves the URL)."""
 
     output = ProposalOutputSerializer
     filters = ("status", "round")

@@ -13,7 +13,8 @@ urlpatterns = [
         apis.FacilityDetailApi.as_view(),
         name="facility-detail",
     ),
-    path("proposals/", apis.ProposalListApi.as_view(), name="proposal-list"),
+    # The proposal list (GET, and POST into a round's proposal phase) is
+    # served by budgeting.apis.ProposalListApi: see config/urls.py.
     path(
         "proposals/<str:pk>/",
         apis.ProposalDetailApi.as_view(),

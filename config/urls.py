@@ -4,6 +4,7 @@ from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from budgeting import apis as budgeting_apis
 from budgeting import views as budgeting_views
 from districts.accounts import ThrottledLoginView
 from maps import pages
@@ -20,6 +21,13 @@ urlpatterns = [
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/v1/", include("districts.urls")),
+    # Proposals are items (cases) submitted into a round's proposal phase
+    # (budgeting, above cases): budgeting's view serves their list.
+    path(
+        "api/v1/proposals/",
+        budgeting_apis.ProposalListApi.as_view(),
+        name="proposal-list",
+    ),
     path("api/v1/", include("cases.urls")),
     path("api/v1/budgeting/", include("budgeting.urls")),
     path(

@@ -51,7 +51,7 @@ class ForumRow:
 def area_contents(area: District, viewer: AnyUser) -> dict[str, Any]:
     cases = Case.objects.in_area(area.pk).filter(status=Case.Status.PENDING)
     facilities = Facility.objects.in_area(area.pk).order_by("kind", "name_fi")
-    proposals = BudgetProposal.objects.in_area(area.pk).order_by("-round", "title")
+    proposals = BudgetProposal.objects.in_area(area.pk).order_by("-round_id", "title")
     upcoming = meeting_list(viewer=viewer, area=area, since=timezone.now())
     next_by_forum: dict[int, Any] = {}
     for meeting in upcoming:

@@ -68,9 +68,11 @@ def filter_options(layer_name: str, field_name: str) -> list[tuple[str, str]]:
     field = model_field(model, field_name)
     if field.choices:
         return [(str(value), str(label)) for value, label in field.choices]
+    # The stored value (a round's number), not the row it points at.
+    column = field.attname
     values = (
-        model._default_manager.order_by(field_name)
-        .values_list(field_name, flat=True)
+        model._default_manager.order_by(column)
+        .values_list(column, flat=True)
         .distinct()
     )
     return [(str(value), str(value)) for value in values]

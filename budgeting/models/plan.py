@@ -103,6 +103,17 @@ class Plan(Located):
             models.CheckConstraint(
                 condition=models.Q(cost__gt=0), name="plan_cost_positive"
             ),
+            models.CheckConstraint(
+                condition=models.Q(implementation_started_on__isnull=True)
+                | models.Q(implementation_done_on__isnull=True)
+                | models.Q(
+                    implementation_done_on__gte=models.F("implementation_started_on")
+                ),
+                name="plan_implementation_done_after_start",
+                violation_error_message=_(
+                    "An implementation cannot be done before it started."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from budgeting.rules import ballots
+from budgeting.rules.problem import Problem
 from districts.models import District
 
 
@@ -14,6 +15,18 @@ class Round(models.Model):
     The total, less the city-wide amount, is split between the major
     districts by population (``AreaBudget``); residents vote on plans under
     the voting rule and area rule below.
+
+    The phase rules live here, one method each, and every service asks
+    them (days are Helsinki days, both ends of a phase included):
+
+    - proposals are accepted during the proposal phase;
+    - online ballots during the voting phase;
+    - paper ballots from the first voting day until the results open, so
+      that ballots cast on paper during voting can still be entered;
+    - the results open (ballots counted, a count published, Pabulib
+      exports served) on the first day of the results phase, or, without
+      one, the day after voting. Publishing closes paper entry for good,
+      even if the phases are moved afterwards.
     """
 
     class VotingRule(models.TextChoices):
@@ -77,6 +90,13 @@ class Round(models.Model):
         choices=AreaRule.choices,
         default=AreaRule.OWN_DISTRICT,
     )
+    results_published_at = models.DateTimeField(
+        _("results published"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set when a count is published; paper entry is closed."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -117,6 +137,101 @@ class Round(models.Model):
     def last_voting_day(self) -> dt.date | None:
         voting = self.phase(Phase.Kind.VOTING)
         return voting.ends_on if voting else None
+
+    @property
+    def results_open_on(self) -> dt.date | None:
+        """The first day both channels are closed and the ballots may be
+        counted and exported; None for a round without voting."""
+        results = self.phase(Phase.Kind.RESULTS)
+        if results is not None:
+            return results.starts_on
+        voting = self.phase(Phase.Kind.VOTING)
+        return voting.ends_on + dt.timedelta(days=1) if voting else None
+
+    def proposal_problem(self, day: dt.date) -> Problem | None:
+        """Why a proposal is refused on ``day``, or None if it is accepted."""
+        proposals = self.phase(Phase.Kind.PROPOSALS)
+        if proposals is None:
+            return Problem(
+                "proposals_closed", f"Round {self.number} takes no proposals."
+            )
+        if not proposals.includes(day):
+            return Problem(
+                "proposals_closed",
+                f"Round {self.number} takes proposals from "
+                f"{proposals.starts_on.isoformat()} to "
+                f"{proposals.ends_on.isoformat()}.",
+            )
+        return None
+
+    def ballot_problem(self, channel: str, day: dt.date) -> Problem | None:
+        """Why a ballot arriving by ``channel`` on ``day`` is refused, or
+        None if it is accepted."""
+        voting = self.phase(Phase.Kind.VOTING)
+        if voting is None:
+            return Problem("voting_closed", "This round has no voting phase.")
+        if day < voting.starts_on:
+            return Problem(
+                "voting_closed",
+                f"Voting has not started: it opens on {voting.starts_on.isoformat()}.",
+            )
+        if channel == ballots.ONLINE:
+            if day > voting.ends_on:
+                return Problem(
+                    "voting_closed", f"Voting closed on {voting.ends_on.isoformat()}."
+                )
+            return None
+        if self.results_published_at is not None:
+            return Problem(
+                "voting_closed",
+                "Paper ballots can no longer be entered: the results were "
+                f"published on {self.results_published_at.date().isoformat()}.",
+            )
+        opens = self.results_open_on
+        assert opens is not None  # there is a voting phase
+        if day >= opens:
+            return Problem(
+                "voting_closed",
+                "Paper ballots can no longer be entered: results were due on "
+                f"{opens.isoformat()}.",
+            )
+        return None
+
+    def accepts(self, channel: str, day: dt.date) -> bool:
+        return self.ballot_problem(channel, day) is None
+
+    def results_open(self, day: dt.date) -> bool:
+        """Both channels closed: from the results phase, or once published."""
+        opens = self.results_open_on
+        published = self.results_published_at is not None
+        return published or (opens is not None and day >= opens)
+
+    def count_problem(self, day: dt.date) -> Problem | None:
+        """Why the ballots may not be counted, or a count published, on
+        ``day``, or None if they may."""
+        opens = self.results_open_on
+        if opens is None:
+            return Problem("voting_open", "This round has no voting to count.")
+        if not self.results_open(day):
+            return Problem(
+                "voting_open",
+                "Ballots are counted only when online voting and paper entry "
+                f"have closed, from {opens.isoformat()}.",
+            )
+        return None
+
+    def export_problem(self, day: dt.date) -> Problem | None:
+        """Why the ballots may not be exported on ``day``, or None. A round
+        without voting (imported from the City's record) has no ballots to
+        keep back, only its recorded result."""
+        opens = self.results_open_on
+        if opens is None or self.results_open(day):
+            return None
+        return Problem(
+            "voting_open",
+            f"Ballots are exported only from the results phase, from "
+            f"{opens.isoformat()}.",
+        )
 
 
 class Phase(models.Model):

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from budgeting.models.plan import Plan
 from budgeting.models.round import Round
+from budgeting.rules import ballots
 from districts.models import District
 
 
@@ -43,8 +44,8 @@ class Ballot(models.Model):
     """
 
     class Channel(models.TextChoices):
-        ONLINE = "online", _("online")
-        PAPER = "paper", _("paper, entered by staff")
+        ONLINE = ballots.ONLINE, _("online")
+        PAPER = ballots.PAPER, _("paper, entered by staff")
 
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="ballots")
     voter = models.ForeignKey(Voter, on_delete=models.PROTECT, related_name="ballots")

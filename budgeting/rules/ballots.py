@@ -15,12 +15,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from budgeting.rules.problem import Problem
+
+__all__ = ["BallotRule", "Option", "Problem", "ballot_problem"]
+
 CITY_WIDE = ""
 
 KNAPSACK = "knapsack"
 APPROVAL = "approval"
 OWN_DISTRICT = "own_district"
 CITY_WIDE_PLUS_ONE = "city_wide_plus_one"
+
+# The channels a ballot arrives by.
+ONLINE = "online"
+PAPER = "paper"
 
 
 @dataclass(frozen=True)
@@ -39,14 +47,6 @@ class BallotRule:
     budgets: Mapping[str, int]
     max_choices: int | None = None
     min_share: Decimal | None = None
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Why a ballot is refused: a stable code and a message for the voter."""
-
-    code: str
-    message: str
 
 
 def euros(amount: int) -> str:

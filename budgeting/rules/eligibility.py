@@ -3,6 +3,8 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from budgeting.rules.problem import Problem
+
 # Statistics Finland's municipality code for Helsinki.
 HELSINKI = "091"
 
@@ -36,23 +38,28 @@ def age_on(birth_date: dt.date, day: dt.date) -> int:
 
 def ineligibility(
     identity: VoterIdentity, *, last_voting_day: dt.date, min_age: int
-) -> str | None:
+) -> Problem | None:
     """Why this person may not vote, or None if they may.
 
     Age counts on the last day of voting, so a voter who turns ``min_age``
     on that day may vote for the whole voting period.
     """
     if identity.municipality != HELSINKI:
-        return (
+        return Problem(
+            "not_resident",
             "Only residents of Helsinki may vote: the verified home "
-            f"municipality is {identity.municipality or 'unknown'}."
+            f"municipality is {identity.municipality or 'unknown'}.",
         )
     if not identity.home_major_district:
-        return "The verified home address is in no major district of Helsinki."
+        return Problem(
+            "not_resident",
+            "The verified home address is in no major district of Helsinki.",
+        )
     age = age_on(identity.birth_date, last_voting_day)
     if age < min_age:
-        return (
+        return Problem(
+            "too_young",
             f"Too young to vote: voters must be at least {min_age} on the last "
-            f"voting day ({last_voting_day.isoformat()})."
+            f"voting day ({last_voting_day.isoformat()}).",
         )
     return None

@@ -5,6 +5,7 @@ from budgeting.services.ballots import (
     normalised_receipt,
     voter_digest,
 )
+from budgeting.services.proposals import proposal_submit
 from budgeting.services.rounds import (
     plan_create,
     plan_implementation_update,
@@ -19,6 +20,7 @@ __all__ = [
     "normalised_receipt",
     "plan_create",
     "plan_implementation_update",
+    "proposal_submit",
     "rejected",
     "round_allocate",
     "round_create",

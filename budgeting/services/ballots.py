@@ -14,13 +14,13 @@ from django.utils import timezone
 from budgeting.models import (
     Ballot,
     BallotChoice,
-    Phase,
     Plan,
     Round,
     Voter,
 )
 from budgeting.rules import ballots
 from budgeting.rules.eligibility import VoterIdentity, ineligibility
+from budgeting.rules.problem import Problem
 from budgeting.services.rounds import rejected
 from districts.models import District
 from districts.permissions import ensure, is_admin
@@ -56,31 +56,6 @@ def ballot_rule(round_: Round) -> ballots.BallotRule:
         max_choices=round_.max_choices,
         min_share=round_.min_spend_share,
     )
-
-
-def check_voting_window(round_: Round, *, channel: str, today: dt.date) -> None:
-    voting = round_.phase(Phase.Kind.VOTING)
-    if voting is None:
-        raise rejected("voting_closed", "This round has no voting phase.")
-    if today < voting.starts_on:
-        raise rejected(
-            "voting_closed",
-            f"Voting has not started: it opens on {voting.starts_on.isoformat()}.",
-        )
-    if channel == Ballot.Channel.ONLINE and today > voting.ends_on:
-        raise rejected(
-            "voting_closed",
-            f"Voting closed on {voting.ends_on.isoformat()}.",
-        )
-    results = round_.phase(Phase.Kind.RESULTS)
-    if channel == Ballot.Channel.PAPER and results and today >= results.starts_on:
-        # Paper ballots cast during voting may be entered after it closes,
-        # until the results phase begins.
-        raise rejected(
-            "voting_closed",
-            "Paper ballots can no longer be entered: results were due on "
-            f"{results.starts_on.isoformat()}.",
-        )
 
 
 def voter_for(identity: VoterIdentity, home: District) -> Voter:
@@ -132,26 +107,30 @@ def ballot_submit(
             "Only staff may enter paper ballots.",
         )
     today = timezone.localdate(now or timezone.now())
-    round_ = Round.objects.prefetch_related("phases", "area_budgets__district").get(
-        pk=round_.pk
-    )
-    check_voting_window(round_, channel=channel, today=today)
+    rounds = Round.objects.prefetch_related("phases", "area_budgets__district")
+    if channel == Ballot.Channel.PAPER:
+        # Publishing locks the round too: a paper ballot is either in the
+        # published count or refused, never stored after it.
+        rounds = rounds.select_for_update()
+    round_ = rounds.get(pk=round_.pk)
+    if problem := round_.ballot_problem(channel, today):
+        raise rejected(problem)
     last_day = round_.last_voting_day
-    assert last_day is not None  # checked with the window
-    problem = ineligibility(
+    assert last_day is not None  # a round without voting accepts no ballot
+    if problem := ineligibility(
         identity, last_voting_day=last_day, min_age=round_.min_voter_age
-    )
-    if problem:
-        code = "too_young" if problem.startswith("Too young") else "not_resident"
-        raise rejected(code, problem)
+    ):
+        raise rejected(problem)
     home = District.objects.filter(
         level=District.Level.MAJOR_DISTRICT, code=identity.home_major_district
     ).first()
     if home is None:
         raise rejected(
-            "not_resident",
-            f"No major district of Helsinki has the code "
-            f"{identity.home_major_district[:10]!r}.",
+            Problem(
+                "not_resident",
+                f"No major district of Helsinki has the code "
+                f"{identity.home_major_district[:10]!r}.",
+            )
         )
 
     plans = {
@@ -163,23 +142,24 @@ def ballot_submit(
     unknown = sorted({int(p) for p in plan_ids} - set(plans))
     if unknown:
         raise rejected(
-            "unknown_plan",
-            f"Not on this round's ballot: plan {', '.join(map(str, unknown))}.",
+            Problem(
+                "unknown_plan",
+                f"Not on this round's ballot: plan {', '.join(map(str, unknown))}.",
+            )
         )
     chosen = [
         ballots.Option(plan=p, cost=plans[p].cost, area=plans[p].area_key)
         for p in plan_ids
     ]
-    problem_ = ballots.ballot_problem(
+    if problem := ballots.ballot_problem(
         ballot_rule(round_), home_area=home.code, chosen=chosen
-    )
-    if problem_:
-        raise rejected(problem_.code, problem_.message)
+    ):
+        raise rejected(problem)
 
     voter = voter_for(identity, home)
     existing = Ballot.objects.filter(round=round_, voter=voter).first()
     if existing is not None:
-        raise rejected("duplicate", duplicate_message(existing))
+        raise rejected(Problem("duplicate", duplicate_message(existing)))
     try:
         with transaction.atomic():
             ballot = Ballot.objects.create(
@@ -194,7 +174,9 @@ def ballot_submit(
         # Only reachable if the voter lock were bypassed; the constraint is
         # the last word either way.
         raise rejected(
-            "duplicate", "Duplicate: this voter has already voted in this round."
+            Problem(
+                "duplicate", "Duplicate: this voter has already voted in this round."
+            )
         ) from None
     BallotChoice.objects.bulk_create(
         BallotChoice(ballot=ballot, plan_id=p) for p in sorted(set(plan_ids))

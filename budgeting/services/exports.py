@@ -1,8 +1,10 @@
 """A round's pool as a Pabulib election, from the stored ballots."""
 
+import datetime as dt
+
 from django.utils import timezone
 
-from budgeting.models import Phase, Round
+from budgeting.models import Round
 from budgeting.rules.pabulib import PbElection, PbProject
 from budgeting.rules.tally import vote_counts
 from budgeting.selectors import ballots_for_export
@@ -10,13 +12,13 @@ from budgeting.services.rounds import rejected
 from districts.models import District
 
 
-def pool_election(round_: Round, area: District | None) -> PbElection:
-    """Refused while voting is open: a running count would leak."""
-    voting = round_.phase(Phase.Kind.VOTING)
-    if voting is not None and timezone.localdate() <= voting.ends_on:
-        raise rejected(
-            "voting_open", "Ballots are exported only after voting has closed."
-        )
+def pool_election(
+    round_: Round, area: District | None, *, now: dt.datetime | None = None
+) -> PbElection:
+    """Refused before the results phase (``Round.export_problem``): a
+    running count would leak."""
+    if problem := round_.export_problem(timezone.localdate(now or timezone.now())):
+        raise rejected(problem)
     plans = list(round_.plans.on_ballot().filter(area=area).order_by("id"))
     votes = ballots_for_export(round_, area)
     counts = vote_counts(votes)

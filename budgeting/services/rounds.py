@@ -15,12 +15,13 @@ from budgeting.models import (
     Round,
 )
 from budgeting.rules.allocation import allocate
+from budgeting.rules.problem import Problem
 from districts.models import District, Population
 from districts.permissions import AnyUser, coordinates, ensure, is_admin
 
 
-def rejected(code: str, message: str) -> ValidationError:
-    return ValidationError(message, code=code)
+def rejected(problem: Problem) -> ValidationError:
+    return ValidationError(problem.message, code=problem.code)
 
 
 @transaction.atomic
@@ -61,10 +62,13 @@ def round_allocate(round_: Round) -> list[AreaBudget]:
     Refused once ballots exist: the budget a voter filled in must not move.
     """
     if round_.district_amount is None:
-        raise rejected("no_total", "The round's total amount is not known.")
+        raise rejected(Problem("no_total", "The round's total amount is not known."))
     if round_.ballots.exists():
         raise rejected(
-            "ballots_exist", "The round already has ballots; its budgets are fixed."
+            Problem(
+                "ballots_exist",
+                "The round already has ballots; its budgets are fixed.",
+            )
         )
     rows = Population.objects.filter(
         year=round_.population_year,
@@ -73,8 +77,10 @@ def round_allocate(round_: Round) -> list[AreaBudget]:
     populations = {row.district: row.population for row in rows}
     if not populations:
         raise rejected(
-            "no_population",
-            f"No population of the major districts for {round_.population_year}.",
+            Problem(
+                "no_population",
+                f"No population of the major districts for {round_.population_year}.",
+            )
         )
     AreaBudget.objects.filter(round=round_).delete()
     return AreaBudget.objects.bulk_create(
@@ -101,7 +107,7 @@ def plan_create(
 ) -> Plan:
     """A costed plan on the round's ballot; ``area`` None is city-wide."""
     if area is not None and area.level != District.Level.MAJOR_DISTRICT:
-        raise rejected("wrong_area", "A plan's pool is a major district.")
+        raise rejected(Problem("wrong_area", "A plan's pool is a major district."))
     plan = Plan(
         round=round_,
         title=title,
@@ -134,15 +140,31 @@ def plan_implementation_update(
     )
     if not plan.selected:
         raise rejected(
-            "not_selected", "Only a selected plan has an implementation to follow."
+            Problem(
+                "not_selected",
+                "Only a selected plan has an implementation to follow.",
+            )
         )
     plan.implementation_status = status
     plan.implementation_started_on = started_on or plan.implementation_started_on
     plan.implementation_done_on = done_on or plan.implementation_done_on
     if notes is not None:
         plan.implementation_notes = notes
-    if status == Plan.Implementation.DONE and plan.implementation_done_on is None:
-        raise rejected("missing_date", "A done plan needs the date it was done.")
+    if problem := implementation_problem(plan):
+        raise rejected(problem)
     plan.full_clean()
     plan.save()
     return plan
+
+
+def implementation_problem(plan: Plan) -> Problem | None:
+    started, done = plan.implementation_started_on, plan.implementation_done_on
+    if plan.implementation_status == Plan.Implementation.DONE and done is None:
+        return Problem("missing_date", "A done plan needs the date it was done.")
+    if started is not None and done is not None and done < started:
+        return Problem(
+            "done_before_started",
+            f"An implementation cannot be done ({done.isoformat()}) before it "
+            f"started ({started.isoformat()}).",
+        )
+    return None

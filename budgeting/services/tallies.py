@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from budgeting.models import (
     BallotChoice,
-    Phase,
     Plan,
     Round,
     Tally,
@@ -30,13 +29,19 @@ def tally_compute(
     """Count every pool of the round from the stored ballots, by the greedy
     rule and by the Method of Equal Shares, replacing earlier counts.
 
-    With ``publish`` the greedy result becomes the plans' official result.
-    Refused while online voting is still open.
+    With ``publish`` the greedy result becomes the plans' official result
+    and paper entry closes. Refused until both channels have closed
+    (``Round.count_problem``).
     """
-    today = timezone.localdate(now or timezone.now())
-    voting = round_.phase(Phase.Kind.VOTING)
-    if voting is None or today <= voting.ends_on:
-        raise rejected("voting_open", "Votes are counted only after voting has closed.")
+    moment = now or timezone.now()
+    # Locked against paper ballots being entered while the count runs.
+    round_ = (
+        Round.objects.select_for_update()
+        .prefetch_related("phases", "area_budgets")
+        .get(pk=round_.pk)
+    )
+    if problem := round_.count_problem(timezone.localdate(moment)):
+        raise rejected(problem)
     Tally.objects.filter(round=round_).delete()
     budgets = {b.district_id: b.amount for b in round_.area_budgets.all()}
     plans = list(round_.plans.on_ballot().select_related("area"))
@@ -93,6 +98,9 @@ def tally_compute(
                     selected=line.selected,
                     result_source=Plan.ResultSource.TALLY,
                 )
+    if publish and round_.results_published_at is None:
+        round_.results_published_at = moment
+        round_.save(update_fields=["results_published_at"])
     return tallies
 
 

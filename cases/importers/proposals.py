@@ -5,7 +5,9 @@ names; "Helsingin yhteinen" proposals compete for the city-wide pool and
 have no district (``BudgetProposal.Scope.CITYWIDE``). Proposals without a
 point are imported too: they belong to their district only. Matched on
 (round, proposal id), so the plans importer can link to them and a
-re-import updates in place.
+re-import updates in place. A proposal belongs to a round that exists:
+rounds come first (``budgeting.importers.import_omastadi_rounds``), and a
+row naming another round is rejected.
 """
 
 from pathlib import Path
@@ -51,6 +53,14 @@ def import_proposals(
     )
 
 
+def known_rounds() -> set[int]:
+    """The numbers of the rounds that exist. The foreign key knows the
+    table: cases sits below budgeting and does not import it."""
+    field = BudgetProposal._meta.get_field("round")
+    rounds = field.related_model._default_manager  # type: ignore[union-attr]
+    return set(rounds.values_list(field.target_field.attname, flat=True))
+
+
 def _int(value: Any) -> int | None:
     try:
         number = float(value)
@@ -65,6 +75,7 @@ def _import_proposals(path: Path, *, progress: bool) -> ImportReport:
     majors = {
         d.code: d for d in District.objects.at_level(District.Level.MAJOR_DISTRICT)
     }
+    rounds = known_rounds()
     seen: set[tuple[int, str]] = set()
     incoming: list[Incoming] = []
     located = 0
@@ -77,6 +88,9 @@ def _import_proposals(path: Path, *, progress: bool) -> ImportReport:
         round_ = _int(props.get("round"))
         if round_ is None or round_ < 1:
             report.reject(row.number, "round", f"not a round: {props.get('round')!r}")
+            continue
+        if round_ not in rounds:
+            report.reject(row.number, "round", f"no budgeting round {round_}")
             continue
         source_id = _int(props.get("proposal_id"))
         if source_id is None:
@@ -131,7 +145,7 @@ def _import_proposals(path: Path, *, progress: bool) -> ImportReport:
         incoming.append(Incoming(key=key, values=values))
     sync_rows(
         BudgetProposal,
-        key_fields=("round", "source_id"),
+        key_fields=("round_id", "source_id"),
         rows=incoming,
         report=report,
     )

@@ -9,8 +9,11 @@ from cases.querysets import ProposalQuerySet
 class BudgetProposal(InAreas):
     """A resident's proposal in a participatory-budgeting round (OmaStadi).
 
-    ``district`` is the major district whose budget pool it competes for;
-    ``custom_area`` is the footprint drawn on the map, if any. City-wide
+    ``round`` is the budgeting round it was made in, by number: the
+    column holds OmaStadi's round number, so filters and exports that name
+    a round by number need no join. ``district`` is the major district
+    whose budget pool it competes for; ``custom_area`` is the footprint
+    drawn on the map, if any. City-wide
     proposals ("Helsingin yhteinen") compete for the city-wide pool and
     have no district. A proposal without a point is linked to its district
     only.
@@ -33,7 +36,15 @@ class BudgetProposal(InAreas):
         DISTRICT = "district", _("major district")
         CITYWIDE = "citywide", _("city-wide")
 
-    round = models.PositiveSmallIntegerField(_("budgeting round"))
+    # A string reference: cases sits below budgeting and never imports it.
+    round = models.ForeignKey(
+        "budgeting.Round",
+        verbose_name=_("budgeting round"),
+        to_field="number",
+        db_column="round",
+        on_delete=models.PROTECT,
+        related_name="proposals",
+    )
     source_id = models.CharField(
         _("id in the source"),
         max_length=60,
@@ -79,7 +90,7 @@ class BudgetProposal(InAreas):
     class Meta:
         verbose_name = _("budget proposal")
         verbose_name_plural = _("budget proposals")
-        ordering = ["round", "id"]
+        ordering = ["round_id", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "source_id"], name="proposal_round_source_id"
@@ -96,4 +107,4 @@ class BudgetProposal(InAreas):
         ]
 
     def __str__(self) -> str:
-        return f"{self.round}/{self.source_id} {self.title}"
+        return f"{self.round_id}/{self.source_id} {self.title}"

@@ -9,7 +9,6 @@ from cases.models import BudgetProposal
 from cases.services.links import areas_link
 from cases.services.locations import checked_location, major_district
 from districts.models import CustomArea
-from districts.permissions import AnyUser, can_submit_proposals, ensure
 
 Scope = BudgetProposal.Scope
 
@@ -27,10 +26,12 @@ def proposal_create(
     estimated_cost: Decimal | int | str | None = None,
     status: str = BudgetProposal.Status.SUBMITTED,
 ) -> BudgetProposal:
-    """A proposal for the budget of the major district with code
-    ``district``, or a city-wide one when ``district`` is None."""
+    """A proposal to round number ``round`` for the budget of the major
+    district with code ``district``, or a city-wide one when ``district``
+    is None. No phase is checked here: residents submit through
+    ``budgeting.services.proposal_submit``, which knows the round's phases."""
     proposal = BudgetProposal(
-        round=round,
+        round_id=round,
         source_id=source_id,
         title=title,
         description=description,
@@ -48,12 +49,6 @@ def proposal_create(
     proposal.save()
     areas_link(BudgetProposal, [proposal.pk])
     return proposal
-
-
-def proposal_submit(*, actor: AnyUser, **fields: Any) -> BudgetProposal:
-    """A resident's proposal, submitted through the API."""
-    ensure(can_submit_proposals(actor), "Sign in to submit a proposal.")
-    return proposal_create(**fields)
 
 
 @transaction.atomic

@@ -55,7 +55,7 @@ def create_map_items() -> MapItems:
         location=places.MALMI_AIRPORT,
     )
     proposal = BudgetProposal.objects.create(
-        round=1,
+        round_id=1,
         source_id="test-map-1",
         title="TEST: Suomenlinna benches",
         district=District.objects.get(level="major_district", code="1"),

@@ -11,6 +11,11 @@ from districts.models import District
 TODAY = timezone.localdate()
 VOTING = (TODAY - dt.timedelta(days=7), TODAY + dt.timedelta(days=7))
 LAST_DAY = VOTING[1]
+# open_round's results phase opens a week after voting: paper entry until
+# then.
+RESULTS_OPEN = dt.datetime.combine(
+    LAST_DAY + dt.timedelta(days=7), dt.time(12), tzinfo=dt.UTC
+)
 
 
 def major(code):
@@ -45,6 +50,17 @@ def open_round(number=9001, **rules):
             ),
         },
         **rules,
+    )
+
+
+def move_to_results(round_):
+    """Move a round on: voting ended yesterday, the results phase (and so
+    counting and the exports) opens today."""
+    Phase.objects.filter(round=round_, kind=Phase.Kind.VOTING).update(
+        starts_on=TODAY - dt.timedelta(days=14), ends_on=TODAY - dt.timedelta(days=1)
+    )
+    Phase.objects.filter(round=round_, kind=Phase.Kind.RESULTS).update(
+        starts_on=TODAY, ends_on=TODAY + dt.timedelta(days=30)
     )
 
 

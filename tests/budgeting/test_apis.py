@@ -5,7 +5,7 @@ from pabutools.election.pabulib import parse_pabulib_from_string
 
 from budgeting import services
 from budgeting.models import Ballot, Phase
-from tests.budgeting.conftest import LAST_DAY
+from tests.budgeting.conftest import move_to_results
 
 pytestmark = pytest.mark.django_db
 
@@ -151,11 +151,8 @@ def test_results_and_pabulib_export_after_the_count(client, round_, plans):
         ).status_code == (201)
     export = f"{BASE}/rounds/{round_.number}/areas/3/pabulib.pb"
     assert client.get(export).json()["code"] == "voting_open"
-    after = dt.datetime.combine(LAST_DAY + dt.timedelta(days=1), dt.time(12), dt.UTC)
-    Phase.objects.filter(round=round_, kind="voting").update(
-        ends_on=dt.date.today() - dt.timedelta(days=1)
-    )
-    services.tally_compute(round_, now=after, publish=True)
+    move_to_results(round_)
+    services.tally_compute(round_, publish=True)
 
     pools = {
         p["area"]: p
@@ -218,9 +215,7 @@ def test_results_layer_shows_selected_plans_with_implementation(
         location=places.RAILWAY_STATION,
     )
     assert cast(client, round_, [kallio.pk]).status_code == 201
-    Phase.objects.filter(round=round_, kind="voting").update(
-        ends_on=dt.date.today() - dt.timedelta(days=1)
-    )
+    move_to_results(round_)
     services.tally_compute(round_, publish=True)
     kallio.refresh_from_db()
     services.plan_implementation_update(
@@ -250,9 +245,7 @@ def test_implementation_is_updated_by_staff_and_the_areas_coordinators(
     from tests.budgeting.conftest import major
 
     assert cast(client, round_, [plans["park"].pk]).status_code == 201
-    Phase.objects.filter(round=round_, kind="voting").update(
-        ends_on=dt.date.today() - dt.timedelta(days=1)
-    )
+    move_to_results(round_)
     services.tally_compute(round_, publish=True)
     url = f"{BASE}/plans/{plans['park'].pk}/implementation"
     body = {"status": "done", "done_on": "2027-06-01", "notes": "Opened"}

@@ -64,13 +64,15 @@ def test_a_voter_turning_13_on_the_last_voting_day_may_vote():
 def test_a_voter_turning_13_the_day_after_voting_closes_may_not():
     voter = identity(dt.date(2013, 6, 1))
     problem = eligibility.ineligibility(voter, last_voting_day=LAST_DAY, min_age=13)
-    assert problem is not None and "Too young" in problem and "2026-05-31" in problem
+    assert problem is not None and problem.code == "too_young"
+    assert "Too young" in problem.message and "2026-05-31" in problem.message
 
 
 def test_a_resident_of_another_municipality_may_not_vote():
     espoo = identity(dt.date(1980, 1, 1), municipality="049", district="")
     problem = eligibility.ineligibility(espoo, last_voting_day=LAST_DAY, min_age=13)
-    assert problem is not None and "Only residents of Helsinki" in problem
+    assert problem is not None and problem.code == "not_resident"
+    assert "Only residents of Helsinki" in problem.message
 
 
 def test_leap_day_birthdays_come_of_age_on_the_first_of_march():

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from budgeting import services
 from budgeting.models import AreaBudget, Ballot, Tally, Voter
 from districts.models import District, Population
-from tests.budgeting.conftest import LAST_DAY, open_round, resident
+from tests.budgeting.conftest import LAST_DAY, RESULTS_OPEN, open_round, resident
 
 pytestmark = pytest.mark.django_db
 
@@ -173,10 +173,10 @@ def test_tally_is_reproducible_and_publishes_greedy_winners(round_, plans):
         services.ballot_submit(
             round_=round_, identity=resident(f"v{number}"), plan_ids=choice
         )
-    with pytest.raises(ValidationError, match="after voting has closed"):
+    with pytest.raises(ValidationError, match="paper entry have closed"):
         services.tally_compute(round_)
 
-    services.tally_compute(round_, now=AFTER_VOTING, publish=True)
+    services.tally_compute(round_, now=RESULTS_OPEN, publish=True)
     first = {
         (t.area_id, t.method): [
             (line.plan_id, line.votes, line.selected) for line in t.lines.all()
@@ -191,7 +191,7 @@ def test_tally_is_reproducible_and_publishes_greedy_winners(round_, plans):
         (p["park"], 2, True),
         (p["library"], 1, False),
     ]
-    services.tally_compute(round_, now=AFTER_VOTING)
+    services.tally_compute(round_, now=RESULTS_OPEN)
     again = {
         (t.area_id, t.method): [
             (line.plan_id, line.votes, line.selected) for line in t.lines.all()

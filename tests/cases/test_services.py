@@ -108,11 +108,11 @@ def test_a_failed_case_update_changes_nothing():
 def test_proposal_create_refuses_an_unknown_area_code_and_non_points():
     count = BudgetProposal.objects.count()
     with pytest.raises(ValidationError) as error:
-        proposal_create(round=9, title="Penkki", district="99")
+        proposal_create(round=1, title="Penkki", district="99")
     assert "No major district has the code '99'" in str(error.value)
     with pytest.raises(ValidationError) as error:
         proposal_create(
-            round=9,
+            round=1,
             title="Polku",
             district="1",
             location=LineString((24.94, 60.17), (24.95, 60.18), srid=4326),
@@ -121,11 +121,14 @@ def test_proposal_create_refuses_an_unknown_area_code_and_non_points():
     with pytest.raises(ValidationError) as error:
         proposal_create(round="yksi", title="Penkki", district="1")
     assert "round" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        proposal_create(round=99, title="Penkki", district="1")
+    assert "99" in " ".join(error.value.message_dict["round"])
     assert BudgetProposal.objects.count() == count
 
 
 def test_a_proposal_without_a_point_belongs_to_its_major_district_only():
-    proposal = proposal_create(round=9, title="Koko piirin juttu", district="7")
+    proposal = proposal_create(round=1, title="Koko piirin juttu", district="7")
     assert _codes(proposal) == {("major_district", "7")}
     proposal_update(proposal, location=point_at(lon=24.9414, lat=60.1710))
     assert ("sub_district", "020") in _codes(proposal)
@@ -133,7 +136,7 @@ def test_a_proposal_without_a_point_belongs_to_its_major_district_only():
 
 
 def test_a_citywide_proposal_has_no_district():
-    proposal = proposal_create(round=9, title="Koko kaupunki", district=None)
+    proposal = proposal_create(round=1, title="Koko kaupunki", district=None)
     assert proposal.scope == BudgetProposal.Scope.CITYWIDE
     assert _codes(proposal) == set()
 

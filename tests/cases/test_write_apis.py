@@ -1,8 +1,13 @@
 """Filing cases and submitting proposals over HTTP: bad input is a 400 that
 says what is wrong, and nothing is saved."""
 
-import pytest
+import datetime as dt
 
+import pytest
+from django.utils import timezone
+
+from budgeting.models import Phase
+from budgeting.services import round_create
 from cases.models import BudgetProposal, Case
 from tests import places
 
@@ -18,6 +23,19 @@ def english(client):
 
 
 PROPOSALS = "/api/v1/proposals/"
+
+
+@pytest.fixture
+def round_five(db):
+    """A synthetic round 5 taking proposals today; not OmaStadi data."""
+    today = timezone.localdate()
+    return round_create(
+        number=5,
+        name="Test round 5",
+        total_amount=1_000_000,
+        phases={Phase.Kind.PROPOSALS: (today, today + dt.timedelta(days=30))},
+        allocate_now=False,
+    )
 
 
 def point(p):
@@ -89,7 +107,9 @@ def test_only_staff_file_cases(client, resident):
     assert "city staff" in response.json()["detail"]
 
 
-def test_a_resident_submits_a_proposal_to_a_major_district(client, resident):
+def test_a_resident_submits_a_proposal_to_a_major_district(
+    client, resident, round_five
+):
     client.force_login(resident)
     response = client.post(
         PROPOSALS,
@@ -105,6 +125,7 @@ def test_a_resident_submits_a_proposal_to_a_major_district(client, resident):
     proposal = BudgetProposal.objects.get(pk=response.json()["id"])
     assert proposal.district.code == "7"
     assert proposal.status == BudgetProposal.Status.SUBMITTED
+    assert response.json()["round"] == 5
 
 
 @pytest.mark.parametrize(
@@ -120,7 +141,7 @@ def test_a_resident_submits_a_proposal_to_a_major_district(client, resident):
     ],
 )
 def test_bad_proposals_are_a_400_and_nothing_is_saved(
-    client, resident, body, field, message
+    client, resident, round_five, body, field, message
 ):
     client.force_login(resident)
     before = BudgetProposal.objects.count()

@@ -4,11 +4,12 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from budgeting.importers import import_omastadi_plans
+from budgeting.importers import import_omastadi_plans, import_omastadi_rounds
 from cases.importers.helsinki import import_helsinki_items
 from districts.importers import HELSINKI_2022, import_area_set, import_population
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+PLANS = FIXTURES / "budgeting" / "helsinki_omastadi_plans_rounds1-3.csv"
 
 
 class Command(BaseCommand):
@@ -35,13 +36,10 @@ class Command(BaseCommand):
                 skip_known=skip,
             )
         )
+        # Rounds before the proposals that belong to them, plans after
+        # the proposals they merged.
+        reports.append(import_omastadi_rounds(PLANS))
         reports += import_helsinki_items(FIXTURES, skip_known=skip)
-        # After the proposals: plans link to the proposals they merged.
-        reports.append(
-            import_omastadi_plans(
-                FIXTURES / "budgeting" / "helsinki_omastadi_plans_rounds1-3.csv",
-                skip_known=skip,
-            )
-        )
+        reports.append(import_omastadi_plans(PLANS, skip_known=skip))
         for report in reports:
             report.write(self.stdout, self.stderr)
