@@ -136,7 +136,7 @@ def _changed(obj: models.Model, values: dict[str, Any], *, skip: set[str]) -> bo
         if name in skip:
             continue
         field_ = obj._meta.get_field(name)
-        if field_.is_relation:
+        if field_.is_relation and name != field_.attname:  # type: ignore[union-attr]
             # The stored key, not the related row: no query per row.
             current = getattr(obj, field_.attname)  # type: ignore[union-attr]
             value = value.pk if value is not None else None
