@@ -6,6 +6,7 @@ from budgeting import services
 from budgeting.importers import import_omastadi_plans
 from budgeting.models import Plan, Round
 from districts.models import District
+from geo.sync import ImportRefusedError
 from tests.budgeting.test_importers import PLANS
 
 pytestmark = pytest.mark.django_db
@@ -36,8 +37,6 @@ def test_a_plan_that_leaves_the_file_is_removed_and_a_piiri_plan_stays(tmp_path)
 
 
 def test_a_plans_file_that_would_delete_too_much_is_refused(tmp_path):
-    from geo.sync import ImportRefusedError
-
     import_omastadi_plans(PLANS, progress=False)
     lines = PLANS.read_text(encoding="utf-8").splitlines(keepends=True)
     path = tmp_path / "plans.csv"

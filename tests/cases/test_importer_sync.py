@@ -3,6 +3,7 @@ within the deletion guard, and what residents made in Piiri stays."""
 
 import gzip
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -14,6 +15,7 @@ from cases.importers.proposals import import_proposals
 from cases.models import BudgetProposal, Case, Facility
 from cases.services.cases import case_create
 from cases.services.proposals import proposal_create
+from forums.services import forum_create, meeting_create
 from geo.sync import ImportRefusedError
 from tests.cases.shapely_areas import FIXTURES, load_features
 from tests.places import RAILWAY_STATION
@@ -107,3 +109,30 @@ def test_a_proposal_that_leaves_omastadi_is_removed_and_a_piiri_one_stays(tmp_pa
             round=round_, source_id=source_id
         ).exists()
     assert BudgetProposal.objects.filter(pk=made_here.pk).exists()
+
+
+def test_a_facility_a_meeting_is_held_at_is_kept_and_named(tmp_path, city_admin):
+    path, gone, _ = playgrounds_without(tmp_path, 2)
+    venue = Facility.objects.get(source="tpr", source_id=gone[0])
+    forum = forum_create(
+        actor=city_admin,
+        area=venue.areas.get(level="district"),
+        title="Asukasfoorumi",
+    )
+    starts = datetime(2026, 3, 1, 17, tzinfo=UTC)
+    meeting_create(
+        actor=city_admin,
+        forum=forum,
+        title="Kevätkokous",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        venue_facility=venue,
+    )
+    report = import_facilities(path, progress=False)
+    assert report.deleted == 1
+    assert not Facility.objects.filter(source_id=gone[1]).exists()
+    assert Facility.objects.filter(pk=venue.pk).exists()
+    assert [n for n in report.notes if n.startswith("kept")] == [
+        f"kept {venue}: it left playgrounds.geojson, but other records must "
+        "keep referring to it"
+    ]
