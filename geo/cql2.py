@@ -85,8 +85,20 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 _CALL = re.compile(r"\s*\(")
+_WKT_OPEN = re.compile(r"\s*(?:ZM|Z|M)?\s*\(", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PLACEHOLDER = "geojson_{}_"
+
+
+def _coordinate_part(text: str, kind: str | None, token: str, end: int) -> bool:
+    """Is ``token`` inside a WKT literal one of its coordinates' parts?
+    Those are not counted as terms, everything else is: the parser reads a
+    malformed literal as a function call with expressions inside."""
+    if kind in ("number", "open", "close") or token == ",":
+        return True
+    if token == "-":
+        return text[end : end + 1].isdigit()
+    return kind == "word" and token.upper() in (*WKT_TYPES, "Z", "M", "ZM")
 
 
 def _fail(text: str, pos: int, message: str) -> NoReturn:
@@ -136,7 +148,13 @@ class _Screened:
                     self.open_at.pop()
             elif kind == "word":
                 self._word(pos, token, end, inside=geometry_depth is not None)
-                wkt_next = wkt_next or token.upper() in WKT_TYPES
+                name = token.upper()
+                if (
+                    geometry_depth is None
+                    and name in WKT_TYPES
+                    and _WKT_OPEN.match(text, end)
+                ):
+                    wkt_next = True
             elif kind == "number" and geometry_depth is not None:
                 coordinates += 1
                 # Counted before parsing: a million-vertex polygon is
@@ -147,7 +165,9 @@ class _Screened:
                         f"vertices; at most {MAX_POLYGON_VERTICES} are accepted.",
                         code="too_large",
                     )
-            if kind != "space" and geometry_depth is None:
+            if kind != "space" and not (
+                geometry_depth is not None and _coordinate_part(text, kind, token, end)
+            ):
                 terms += 1
                 if terms > MAX_TERMS:
                     _fail(text, pos, f"the filter has more than {MAX_TERMS} terms")

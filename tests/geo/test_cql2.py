@@ -151,16 +151,25 @@ def test_the_character_named_is_where_the_filter_went_wrong():
     "text",
     [
         "(" * 3000 + "x = 1" + ")" * 3000,
-        "NOT " * 3000 + "x = 1",
-        " AND ".join(["x = 1"] * 20_000),
+        "NOT " * 10_000 + "x = 1",
+        " AND ".join(["x=1"] * 20_000),
+        "point = 1 AND (" + " AND ".join(["x=1"] * 20_000) + ")",
         "x = 1" + " -1" * 20_000,
         "x = " + "-" * 30_000 + "1",
     ],
+    ids=lambda text: text[:24],
 )
 def test_deep_or_long_filters_are_refused_before_the_parser_sees_them(text):
     # Each of these overflows the native parser's stack (a crash, not an
     # exception) when it is handed over unscreened.
     with pytest.raises(ValidationError, match="nested deeper|more than 500 terms"):
+        parse_cql2_text(text)
+
+
+def test_terms_inside_a_malformed_geometry_count_too():
+    # The parser reads a malformed WKT literal as a function call.
+    text = "S_INTERSECTS(geometry, POINT(" + "x = 1 AND " * 200 + "1 2))"
+    with pytest.raises(ValidationError, match="more than 500 terms"):
         parse_cql2_text(text)
 
 
