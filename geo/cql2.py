@@ -190,13 +190,12 @@ class _Screened:
     def _geojson(self, start: int) -> tuple[int, str]:
         try:
             value, end = json.JSONDecoder().raw_decode(self.original, start)
-        except ValueError:
+        except (ValueError, RecursionError):
             _fail(self.original, start, "the GeoJSON geometry is not valid JSON")
         geometry = parse_geometry(value, name="filter geometry")
-        name = _PLACEHOLDER.format(len(self.geometries))
-        name = name.ljust(end - start, "_")
-        # No GeoJSON geometry is shorter than its name here.
-        assert len(name) == end - start
+        name = _PLACEHOLDER.format(len(self.geometries)).ljust(end - start, "_")
+        if len(name) != end - start:  # shorter than any GeoJSON geometry
+            _fail(self.original, start, "the GeoJSON geometry is too short")
         self.geometries[name] = geometry
         return end, name
 

@@ -130,6 +130,14 @@ def test_values_that_do_not_suit_the_queryable_are_refused(text, message):
         ("x = 'a\x00b'", "control characters"),
         ("x\x00 = 1", "control characters"),
         ('S_INTERSECTS(geometry, {"type": ', "not valid JSON"),
+        pytest.param(
+            'S_INTERSECTS(geometry, {"type": "Point", "coordinates": '
+            + "[" * 90_000
+            + "]" * 90_000
+            + "})",
+            "not valid JSON",
+            id="GeoJSON nested 90,000 deep",
+        ),
     ],
 )
 def test_anything_else_is_refused_with_the_place_it_went_wrong(text, message):
