@@ -4,7 +4,8 @@ The open data has no vote counts, so none are made up: a plan's ``selected``
 is the City's recorded result (``result_source = recorded``) and the rounds
 get no tallies. It has no announced budgets either, so imported rounds have
 no total amount. Each plan is linked to the proposals it merged (imported by
-``cases``) and placed at their points.
+``cases``) and placed at their points. Plans sync like every import
+(geo.sync): a plan the file no longer has is deleted, within the guard.
 
 The rounds themselves come first (``import_omastadi_rounds``, from the
 round numbers of the same file): a proposal belongs to a round that exists.
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from django.contrib.gis.geos import GEOSGeometry, MultiPoint
 from django.db import models, transaction
+from django.db.models import Q
 from tqdm import tqdm
 
 from budgeting.models import Plan, Round
@@ -23,6 +25,7 @@ from cases.models import BudgetProposal
 from districts.importers import import_once
 from districts.models import District
 from geo.sources import ImportReport
+from geo.sync import Incoming, sync_rows
 
 CITY_WIDE_SCOPE = "Helsingin yhteinen"
 SELECTED = {"True": True, "False": False}
@@ -55,12 +58,12 @@ def omastadi_rounds(numbers: Iterable[int]) -> dict[int, tuple[Round, bool]]:
 
 
 def import_omastadi_plans(
-    path: Path, *, progress: bool = True, skip_known: bool = False
+    path: Path, *, progress: bool = True, skip_known: bool = False, force: bool = False
 ) -> ImportReport:
     report = import_once(
         "omastadi_plans",
         path,
-        lambda: _import_plans(path, progress=progress),
+        lambda: _import_plans(path, progress=progress, force=force),
         skip_known=skip_known,
     )
     # Proposals may be imported after the plans: linking is cheap and
@@ -71,7 +74,7 @@ def import_omastadi_plans(
 
 
 @transaction.atomic
-def _import_plans(path: Path, *, progress: bool) -> ImportReport:
+def _import_plans(path: Path, *, progress: bool, force: bool) -> ImportReport:
     report = ImportReport(source=path.name)
     majors = {
         d.code: d for d in District.objects.at_level(District.Level.MAJOR_DISTRICT)
@@ -89,36 +92,24 @@ def _import_plans(path: Path, *, progress: bool) -> ImportReport:
         number: round_
         for number, (round_, _) in omastadi_rounds(n for n, _, _ in parsed).items()
     }
-    existing = {
-        (plan.round_id, plan.source_id): plan
-        for plan in Plan.objects.filter(round__in=rounds.values())
-    }
-    new, changed = [], []
-    for round_number, source_id, fields in parsed:
-        round_ = rounds[round_number]
-        plan = existing.get((round_.pk, source_id))
-        if plan is None:
-            new.append(Plan(round=round_, source_id=source_id, **fields))
-        elif any(getattr(plan, key) != value for key, value in fields.items()):
-            for key, value in fields.items():
-                setattr(plan, key, value)
-            changed.append(plan)
-        else:
-            report.unchanged += 1
-    Plan.objects.bulk_create(new, batch_size=500)
-    Plan.objects.bulk_update(changed, list(FIELDS), batch_size=500)
-    report.created, report.updated = len(new), len(changed)
+    sync_rows(
+        Plan,
+        key_fields=("round_id", "source_id"),
+        rows=[
+            Incoming(key=(rounds[number].pk, source_id), values=fields)
+            for number, source_id, fields in parsed
+        ],
+        report=report,
+        # The City's plans of the rounds in the file; plans made in Piiri
+        # have no OmaStadi id and results of their own.
+        scope=Q(
+            round__in=rounds.values(),
+            source_id__isnull=False,
+            result_source=Plan.ResultSource.RECORDED,
+        ),
+        force=force,
+    )
     return report
-
-
-FIELDS = (
-    "cost",
-    "selected",
-    "result_source",
-    "area",
-    "on_ballot",
-    "source_proposal_ids",
-)
 
 
 def _parse(

@@ -1,6 +1,6 @@
 from typing import Self
 
-from django.db.models import Q
+from django.db.models import Q, Subquery
 
 from districts.models import CustomArea
 from geo.querysets import LocatedQuerySet
@@ -17,7 +17,7 @@ class InAreasQuerySet(LocatedQuerySet):
         subquery, so the item column is compared untransformed and its
         spatial index is used."""
         boundary = CustomArea.objects.filter(pk=area_id).values("boundary")[:1]
-        return self.filter(location__intersects=boundary)
+        return self.intersecting(Subquery(boundary))
 
     def search(self, text: str) -> Self:
         raise NotImplementedError

@@ -1,9 +1,10 @@
 """Official area import, driven by a declarative source mapping.
 
 Each level of the district division is one ``AreaSource``: which file, which
-property holds the code, the names and the parent's code. The sync refuses
-to delete a large share of a level's areas unless forced, as munigeo's
-``ModelSyncher`` does: a truncated download must not wipe the map.
+property holds the code, the names and the parent's code. The sync step is
+the one every importer shares (geo.sync): it refuses to delete a large
+share of a level's areas unless forced, as munigeo's ``ModelSyncher``
+does, so a truncated download cannot wipe the map.
 """
 
 import csv
@@ -13,7 +14,7 @@ from functools import partial
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from tqdm import tqdm
 
 from districts.models import District, Population, SourceImport
@@ -25,11 +26,9 @@ from geo.sources import (
     repaired,
     to_multipolygon,
 )
+from geo.sync import Incoming, sync_rows
 
 Level = District.Level
-
-# Share of a level's existing areas an import may delete without --force.
-MAX_DELETE_SHARE = 0.10
 
 # The City's English names for the major districts (hel.fi "major district").
 MAJOR_DISTRICT_NAMES_EN = {
@@ -42,10 +41,6 @@ MAJOR_DISTRICT_NAMES_EN = {
     "7": "Eastern",
     "8": "Östersundom",
 }
-
-
-class ImportRefusedError(Exception):
-    """The import would do damage (delete too much); nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -132,10 +127,10 @@ def import_areas(
 
     All or nothing: the whole file is one transaction. Areas of the level
     that the file no longer has are deleted, unless that is more than
-    ``MAX_DELETE_SHARE`` of them and ``force`` is off.
+    ``geo.sync.MAX_DELETE_SHARE`` of them and ``force`` is off; an area that
+    a forum or a child area still needs is kept and named in the report.
     """
     report = ImportReport(source=path.name)
-    existing = {d.code: d for d in District.objects.filter(level=mapping.level)}
     parents = (
         {
             d.code: d
@@ -147,7 +142,7 @@ def import_areas(
         else {}
     )
     seen: set[str] = set()
-    changed_ids: list[int] = []
+    incoming: list[Incoming] = []
     rows = read_rows(path)
     with transaction.atomic():
         for row in tqdm(
@@ -193,6 +188,7 @@ def import_areas(
                 "parent": parent,
                 "is_sea": code in mapping.sea_codes,
                 "source": path.name,
+                "boundary": boundary,
             }
             if mapping.name_sv:
                 values["name_sv"] = _display(
@@ -202,47 +198,20 @@ def import_areas(
                 values["name_en"] = mapping.names_en[code]
             if mapping.full_code:
                 values["full_code"] = _text(row.properties.get(mapping.full_code))
-
-            area = existing.get(code)
-            if area is None:
-                area = District(level=mapping.level, code=code, boundary=boundary)
-                for key, value in values.items():
-                    setattr(area, key, value)
-                area.save()
-                report.created += 1
-                changed_ids.append(area.id)
-                continue
-            # Compared in PostGIS, after the same transformation as on save.
-            moved = not District.objects.filter(
-                pk=area.pk, boundary__equals=boundary
-            ).exists()
-            renamed = any(
-                getattr(area, key) != value
-                for key, value in values.items()
-                if key not in ("parent", "source")
-            ) or area.parent_id != (parent.id if parent else None)
-            if not (moved or renamed):
-                report.unchanged += 1
-                continue
-            for key, value in values.items():
-                setattr(area, key, value)
-            area.boundary = boundary
-            area.save()
-            report.updated += 1
-            if moved:
-                changed_ids.append(area.id)
-
-        gone = [area for code, area in existing.items() if code not in seen]
-        if gone and not force and len(gone) > MAX_DELETE_SHARE * len(existing):
-            raise ImportRefusedError(
-                f"{path.name} would delete {len(gone)} of {len(existing)} "
-                f"{mapping.level} areas ({', '.join(sorted(a.code for a in gone)[:10])}"
-                f"{'...' if len(gone) > 10 else ''}); refusing without --force."
-            )
-        for area in gone:
-            area.delete()
-            report.deleted += 1
-        if changed_ids or gone:
+            incoming.append(Incoming(key=(mapping.level, code), values=values))
+        synced = sync_rows(
+            District,
+            key_fields=("level", "code"),
+            rows=incoming,
+            report=report,
+            scope=Q(level=mapping.level),
+            geometry="boundary",
+            # A newer snapshot with the same areas changes nothing.
+            bookkeeping=("source",),
+            force=force,
+        )
+        changed_ids = synced.created + synced.moved
+        if changed_ids or synced.deleted:
             boundaries_changed.send(
                 sender=District, district_ids=changed_ids, level=mapping.level
             )

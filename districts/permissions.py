@@ -90,9 +90,7 @@ def coordinates(user: AnyUser, area: AnyArea) -> bool:
         return bool(chain & districts)
     if area.pk in custom:
         return True
-    return District.objects.filter(
-        pk__in=districts, boundary__covers=area.boundary
-    ).exists()
+    return District.objects.filter(pk__in=districts).containing(area.boundary).exists()
 
 
 def can_run_forums_in(user: AnyUser, area: AnyArea) -> bool:

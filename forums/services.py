@@ -53,7 +53,7 @@ def area_label(area: AnyArea) -> str:
 def area_covers(area: AnyArea, location: GEOSGeometry) -> bool:
     # covers, not contains: a venue on the area's border is in the area.
     areas = type(area).objects.filter(pk=area.pk)
-    return areas.filter(boundary__covers=location).exists()
+    return areas.containing(location).exists()
 
 
 def check_venue(

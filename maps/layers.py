@@ -8,7 +8,7 @@ tile carries, and the filters it understands. Everything else is generic.
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet, Subquery
@@ -24,6 +24,7 @@ from districts.selectors import (
     district_by_ref,
 )
 from forums.selectors import forums_visible_to
+from geo.querysets import LocatedQuerySet
 
 Viewer = AnyUser
 # Narrows a layer's rows by one request parameter's value.
@@ -38,8 +39,8 @@ def areas_overlapping(rows: QuerySet, area: Any) -> QuerySet:
 
 def items_within(rows: QuerySet, area: Any) -> QuerySet:
     # An item touching the area at all belongs to it, as
-    # LocatedQuerySet.within says.
-    return rows.filter(location__intersects=area)
+    # LocatedQuerySet.intersecting says.
+    return cast(LocatedQuerySet, rows).intersecting(area)
 
 
 def items_linked_to(rows: QuerySet, district_id: int) -> QuerySet:

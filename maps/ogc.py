@@ -11,14 +11,14 @@ from typing import Any
 
 from django.contrib.gis.db.models import Extent, GeometryField
 from django.core.exceptions import ValidationError
-from django.db.models import DateTimeField, Func, Max, Min, QuerySet
+from django.db.models import DateTimeField, Field, Func, Max, Min, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.urls import reverse
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_safe
 
 from geo import srid
-from geo.cql2 import Equals, Spatial, parse_cql2_text
+from geo.cql2 import cql2_filter
 from geo.geojson import feature_page, features_json
 from geo.params import parse_bbox
 from maps.layers import LAYERS, Layer, Viewer, apply_filters, get_layer
@@ -40,12 +40,12 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
     "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
-    # S_INTERSECTS (and S_WITHIN) on the feature geometry; the full spatial
-    # function set and basic-cql2's comparison operators are not claimed.
+    # S_INTERSECTS (and S_WITHIN) on the feature geometry. Neither the full
+    # spatial function set nor basic-cql2 is claimed: a comparison is always
+    # <queryable> <op> <literal> (geo.cql2).
     "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
 ]
 QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
-SPATIAL_NAMES = ("geometry", "geom")
 
 
 def url(request: HttpRequest, name: str, *args: Any, query: dict | None = None) -> str:
@@ -255,25 +255,28 @@ def in_time(layer: Layer, rows: QuerySet, raw: str) -> QuerySet:
     return rows
 
 
+def queryable_fields(layer: Layer, rows: QuerySet) -> dict[str, Field]:
+    """Each queryable of ``layer`` and the field that types it: a column of
+    the model or an annotation of the layer's rows."""
+    annotations = rows.query.annotations
+    return {
+        name: annotations[name].output_field
+        if name in annotations
+        else rows.model._meta.get_field(name)
+        for name in layer.properties
+    }
+
+
 def matching(layer: Layer, rows: QuerySet, text: str) -> QuerySet:
     """Rows satisfying a CQL2-text filter."""
-    for predicate in parse_cql2_text(text):
-        if isinstance(predicate, Spatial):
-            if predicate.property not in (*SPATIAL_NAMES, layer.geometry):
-                raise ValidationError(
-                    f"Unknown spatial property {predicate.property[:40]!r}; "
-                    f"use 'geometry'."
-                )
-            lookup = f"{layer.geometry}__{predicate.operator}"
-            rows = rows.filter(**{lookup: predicate.geometry})
-        elif isinstance(predicate, Equals):
-            if predicate.property not in layer.properties:
-                raise ValidationError(
-                    f"{predicate.property[:40]!r} is not a queryable of "
-                    f"{layer.name}; queryables: {', '.join(layer.properties)}."
-                )
-            rows = rows.filter(**{predicate.property: predicate.value})
-    return rows
+    return rows.filter(
+        cql2_filter(
+            text,
+            geometry=layer.geometry,
+            queryables=queryable_fields(layer, rows),
+            collection=layer.name,
+        )
+    )
 
 
 def selected_rows(layer: Layer, params: QueryDict, viewer: Viewer) -> QuerySet:

@@ -6,7 +6,9 @@ facility) is mapped at a representative point of each place it names and
 is then linked to the areas those points lie in, like any located item;
 the names matched are kept in ``Case.place_names``. A case naming no place
 stays unlocated: listed, not mapped, and counted in the report. A location
-given by hand (``placement = given``) is never replaced by a re-import.
+given by hand (``placement = given``) is never replaced by a re-import. A
+case the file no longer has is deleted (geo.sync: guarded, ``force`` to
+delete more); cases made in Piiri have no Ahjo id and are never touched.
 """
 
 import json
@@ -16,15 +18,17 @@ from typing import Any
 
 from django.contrib.gis.geos import MultiPoint
 from django.db import transaction
+from django.db.models import Q
 from tqdm import tqdm
 
 from cases.gazetteer import Gazetteer, Place, representative_point
-from cases.importers.sync import Incoming, sync_rows
+from cases.importers.sync import sync_items
 from cases.models import Case, Facility
 from districts.importers import import_once
 from districts.models import District
 from geo import srid
 from geo.sources import ImportReport
+from geo.sync import Incoming
 
 Level = District.Level
 STATUSES = {
@@ -35,6 +39,8 @@ STATUSES = {
     "Päätetty": Case.Status.DECIDED,
 }
 DECISION_TYPES = {"päätös", "viranhaltijan päätös"}
+# The cases that came from Ahjo: a case made in Piiri has no source id.
+FROM_AHJO = ~Q(source_id="")
 # Finest first: a name shared by a sub-district and a neighbourhood is
 # recorded as the sub-district.
 LEVEL_ORDER = [Level.SUB_DISTRICT, Level.NEIGHBOURHOOD, Level.DISTRICT]
@@ -87,12 +93,12 @@ def helsinki_gazetteer() -> Gazetteer:
 
 
 def import_ahjo_cases(
-    path: Path, *, progress: bool = True, skip_known: bool = False
+    path: Path, *, progress: bool = True, skip_known: bool = False, force: bool = False
 ) -> ImportReport:
     return import_once(
         "ahjo_cases",
         path,
-        lambda: _import_ahjo_cases(path, progress=progress),
+        lambda: _import_ahjo_cases(path, progress=progress, force=force),
         skip_known=skip_known,
     )
 
@@ -104,7 +110,7 @@ def _date(value: Any) -> date | None:
 
 
 @transaction.atomic
-def _import_ahjo_cases(path: Path, *, progress: bool) -> ImportReport:
+def _import_ahjo_cases(path: Path, *, progress: bool, force: bool) -> ImportReport:
     report = ImportReport(source=path.name)
     data = json.loads(path.read_text(encoding="utf-8"))
     rows = data.get("cases") if isinstance(data, dict) else data
@@ -203,7 +209,14 @@ def _import_ahjo_cases(path: Path, *, progress: bool) -> ImportReport:
                 values["placement"] = Case.Placement.NONE
         seen.add(source_id)
         incoming.append(Incoming(key=(source_id,), values=values))
-    sync_rows(Case, key_fields=("source_id",), rows=incoming, report=report)
+    sync_items(
+        Case,
+        key_fields=("source_id",),
+        rows=incoming,
+        report=report,
+        scope=FROM_AHJO,
+        force=force,
+    )
     share = placed / len(incoming) if incoming else 0.0
     report.notes.append(
         f"{placed} of {len(incoming)} cases placed by the gazetteer "

@@ -3,7 +3,9 @@ with lon/lat columns, through a declared field mapping.
 
 A mapping names, for each Facility field, the source property that holds
 it, and how the source's service type becomes a ``Facility.Kind``. Units
-are matched on (register, id), so re-importing a file updates in place.
+are matched on (register, id), so re-importing a file updates in place,
+and a unit the file no longer has is deleted from that register's
+facilities (geo.sync: guarded, ``force`` to delete more).
 """
 
 from dataclasses import dataclass, field
@@ -13,13 +15,15 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Q
 from tqdm import tqdm
 
-from cases.importers.sync import Incoming, ogr_path, sync_rows
+from cases.importers.sync import ogr_path, sync_items
 from cases.models import Facility
 from districts.importers import import_once
 from geo import srid
 from geo.sources import ImportReport, read_rows, to_geos
+from geo.sync import Incoming
 
 Kind = Facility.Kind
 
@@ -84,18 +88,19 @@ def import_facilities(
     *,
     progress: bool = True,
     skip_known: bool = False,
+    force: bool = False,
 ) -> ImportReport:
     return import_once(
         "facilities",
         path,
-        lambda: _import_facilities(path, mapping, progress=progress),
+        lambda: _import_facilities(path, mapping, progress=progress, force=force),
         skip_known=skip_known,
     )
 
 
 @transaction.atomic
 def _import_facilities(
-    path: Path, mapping: FacilitySource, *, progress: bool
+    path: Path, mapping: FacilitySource, *, progress: bool, force: bool
 ) -> ImportReport:
     report = ImportReport(source=path.name)
     rows = read_rows(
@@ -163,12 +168,13 @@ def _import_facilities(
         values["source_type"] = _text(props.get(mapping.kind_field or ""))
         values["location"] = to_geos(row.geometry, srid=row.srid)
         incoming.append(Incoming(key=(mapping.register, unit_id), values=values))
-    sync_rows(
+    sync_items(
         Facility,
         key_fields=("source", "source_id"),
         rows=incoming,
         report=report,
-        scope={"source": mapping.register},
+        scope=Q(source=mapping.register),
+        force=force,
     )
     return report
 

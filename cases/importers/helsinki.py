@@ -11,11 +11,15 @@ AHJO_CASES = Path("cases") / "helsinki_ahjo_cases_2022.json"
 
 
 def import_helsinki_items(
-    fixtures: Path, *, progress: bool = True, skip_known: bool = False
+    fixtures: Path,
+    *,
+    progress: bool = True,
+    skip_known: bool = False,
+    force: bool = False,
 ) -> list[ImportReport]:
     """The real facilities, proposals and cases, after the areas. Facilities
     come first: the case gazetteer knows their names."""
-    options = {"progress": progress, "skip_known": skip_known}
+    options = {"progress": progress, "skip_known": skip_known, "force": force}
     return [
         import_facilities(fixtures / PLAYGROUNDS, HELSINKI_PLAYGROUNDS, **options),
         import_proposals(fixtures / PROPOSALS, **options),

@@ -5,25 +5,33 @@ names; "Helsingin yhteinen" proposals compete for the city-wide pool and
 have no district (``BudgetProposal.Scope.CITYWIDE``). Proposals without a
 point are imported too: they belong to their district only. Matched on
 (round, proposal id), so the plans importer can link to them and a
-re-import updates in place. A proposal belongs to a round that exists:
-rounds come first (``budgeting.importers.import_omastadi_rounds``), and a
-row naming another round is rejected.
+re-import updates in place; an OmaStadi proposal the file no longer has is
+deleted (geo.sync: guarded, ``force`` to delete more). Proposals residents
+make in Piiri have no OmaStadi id and are never touched. A proposal belongs
+to a round that exists: rounds come first
+(``budgeting.importers.import_omastadi_rounds``), and a row naming another
+round is rejected.
 """
 
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from tqdm import tqdm
 
-from cases.importers.sync import Incoming, ogr_path, sync_rows
+from cases.importers.sync import ogr_path, sync_items
 from cases.models import BudgetProposal
 from districts.importers import import_once
 from districts.models import District
 from geo.sources import ImportReport, read_rows, to_geos
+from geo.sync import Incoming
 
 Status = BudgetProposal.Status
 CITYWIDE_SCOPE = "Helsingin yhteinen"
+# The proposals that came from OmaStadi: its ids are numbers; a proposal
+# made in Piiri has a "piiri-..." id.
+FROM_OMASTADI = Q(source_id__regex=r"^[0-9]+$")
 
 
 def proposal_status(state: str, n_plans: int, any_plan_selected: bool) -> str | None:
@@ -43,12 +51,12 @@ def proposal_status(state: str, n_plans: int, any_plan_selected: bool) -> str | 
 
 
 def import_proposals(
-    path: Path, *, progress: bool = True, skip_known: bool = False
+    path: Path, *, progress: bool = True, skip_known: bool = False, force: bool = False
 ) -> ImportReport:
     return import_once(
         "proposals",
         path,
-        lambda: _import_proposals(path, progress=progress),
+        lambda: _import_proposals(path, progress=progress, force=force),
         skip_known=skip_known,
     )
 
@@ -70,7 +78,7 @@ def _int(value: Any) -> int | None:
 
 
 @transaction.atomic
-def _import_proposals(path: Path, *, progress: bool) -> ImportReport:
+def _import_proposals(path: Path, *, progress: bool, force: bool) -> ImportReport:
     report = ImportReport(source=path.name)
     majors = {
         d.code: d for d in District.objects.at_level(District.Level.MAJOR_DISTRICT)
@@ -143,11 +151,13 @@ def _import_proposals(path: Path, *, progress: bool) -> ImportReport:
             located += 1
         seen.add(key)
         incoming.append(Incoming(key=key, values=values))
-    sync_rows(
+    sync_items(
         BudgetProposal,
         key_fields=("round_id", "source_id"),
         rows=incoming,
         report=report,
+        scope=FROM_OMASTADI,
+        force=force,
     )
     report.notes.append(
         f"{located} proposals with a point, {len(incoming) - located} without"

@@ -107,12 +107,12 @@ def test_a_moved_facility_is_updated_and_relinked(tmp_path):
     # To the railway station: Kluuvi instead of Länsi-Herttoniemi.
     hilleri["geometry"]["coordinates"] = [24.9414, 60.1710]
     hilleri["properties"]["name_en"] = "Playground Hilleri (moved)"
-    path = tmp_path / "one.geojson"
+    path = tmp_path / "moved.geojson"
     import json
 
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": [hilleri]}))
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
     report = import_facilities(path, progress=False)
-    assert (report.created, report.updated) == (0, 1)
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 306)
     facility = Facility.objects.get(source_id="199")
     codes = set(facility.areas.values_list("level", "code"))
     assert ("sub_district", "020") in codes and ("sub_district", "431") not in codes

@@ -9,11 +9,11 @@ from django.db.models import Sum
 
 from districts.importers import (
     HELSINKI_2022,
-    ImportRefusedError,
     import_area_set,
     import_areas,
 )
 from districts.models import District, Population
+from geo.sync import ImportRefusedError
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.django_db

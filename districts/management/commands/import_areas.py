@@ -8,10 +8,10 @@ from districts.importers import (
     HELSINKI_2022,
     HELSINKI_NEWER,
     AreaSource,
-    ImportRefusedError,
     import_areas,
 )
 from districts.models import District
+from geo.sync import ImportRefusedError
 
 SETS = {"helsinki-2022": HELSINKI_2022, "helsinki-newer": HELSINKI_NEWER}
 
