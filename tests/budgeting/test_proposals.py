@@ -88,7 +88,10 @@ def test_a_proposal_for_a_round_that_does_not_exist_is_refused(client, resident)
     client.force_login(resident)
     response = post(client, 777)
     assert response.status_code == 400
-    assert response.json() == {"round": ["No budgeting round 777."]}
+    assert response.json() == {
+        "detail": "No budgeting round 777.",
+        "round": ["No budgeting round 777."],
+    }
     assert BudgetProposal.objects.count() == before
 
 
