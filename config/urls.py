@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView
 from budgeting import apis as budgeting_apis
 from budgeting import views as budgeting_views
 from districts.accounts import ThrottledLoginView
+from forums import urls as forum_urls
 from maps import pages
 from maps.urls import page_urlpatterns
 from web import health
@@ -48,3 +49,6 @@ handler500 = "web.errors.server_error"
 # Accept-Language, then Finnish); every page also has a /fi/ /sv/ /en/ URL.
 urlpatterns += [path("", pages.map_page, name="home")]
 urlpatterns += i18n_patterns(path("", include((page_urlpatterns, "pages"))))
+urlpatterns += i18n_patterns(
+    path("", include((forum_urls.resident_urlpatterns, "meetings")))
+)

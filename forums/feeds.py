@@ -10,6 +10,7 @@ from datetime import datetime
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from icalendar import Calendar, Event, vText
 
@@ -52,7 +53,7 @@ def scope_of(request: HttpRequest, **kwargs: str) -> Scope:
         meetings = meeting_list(viewer=viewer, forum=forum)
         return Scope(
             title=f"{forum.title}: meetings",
-            link=reverse("forums:forum-detail", args=[forum.pk]),
+            link=reverse("meetings:forum", args=[forum.pk]),
             meetings=list(meetings.order_by("-starts_at")[:FEED_ROWS]),
         )
     if "custom_area" in kwargs:
@@ -69,12 +70,15 @@ def scope_of(request: HttpRequest, **kwargs: str) -> Scope:
     district = district_get(level=kwargs["level"], code=kwargs["code"])
     if district is None:
         raise Http404("No such area.")
-    link = reverse("districts:area-detail", args=[district.level, district.code])
+    link = reverse("pages:area", args=[district.level, district.code])
     return area_meetings(viewer, district, link)
 
 
 def describe(meeting: Meeting) -> str:
-    lines = [f"{meeting.forum.title}"]
+    lines = [
+        f"{meeting.forum.title}",
+        f"When: {local_time(meeting.starts_at)} - {local_time(meeting.ends_at)}",
+    ]
     if venue := meeting.venue_text():
         lines.append(f"Venue: {venue}")
     if meeting.online_url:
@@ -87,7 +91,13 @@ def describe(meeting: Meeting) -> str:
 
 
 def meeting_link(meeting: Meeting) -> str:
-    return reverse("forums:meeting-detail", args=[meeting.pk])
+    """The meeting's page for residents (not its JSON)."""
+    return reverse("meetings:meeting", args=[meeting.pk])
+
+
+def local_time(moment: datetime) -> str:
+    """A time as Helsinki reads it (settings.TIME_ZONE), with its offset."""
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M %Z}"
 
 
 class MeetingAtomFeed(Feed):
@@ -109,7 +119,7 @@ class MeetingAtomFeed(Feed):
         return scope.meetings
 
     def item_title(self, meeting: Meeting) -> str:
-        return f"{meeting.title} ({meeting.starts_at:%Y-%m-%d %H:%M})"
+        return f"{meeting.title} ({local_time(meeting.starts_at)})"
 
     def item_description(self, meeting: Meeting) -> str:
         return describe(meeting)
@@ -127,14 +137,15 @@ class MeetingAtomFeed(Feed):
         return meeting.created_at
 
 
-def meetings_ics(request: HttpRequest, **kwargs: str) -> HttpResponse:
-    scope = scope_of(request, **kwargs)
+def calendar_response(
+    request: HttpRequest, *, title: str, meetings: list[Meeting], filename: str
+) -> HttpResponse:
     calendar = Calendar()
     calendar.add("prodid", "-//Piiri//Helsinki area forums//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", scope.title)
+    calendar.add("x-wr-calname", title)
     host = request.get_host()
-    for meeting in scope.meetings:
+    for meeting in meetings:
         event = Event()
         event.add("uid", f"meeting-{meeting.pk}@{host}")
         event.add("summary", meeting.title)
@@ -142,14 +153,22 @@ def meetings_ics(request: HttpRequest, **kwargs: str) -> HttpResponse:
         event.add("dtend", meeting.ends_at)
         event.add("dtstamp", meeting.updated_at)
         event.add("last-modified", meeting.updated_at)
-        event.add("description", describe(meeting))
         if venue := meeting.venue_text():
             event.add("location", vText(venue))
-        if meeting.online_url:
-            event.add("url", meeting.online_url)
+        page = request.build_absolute_uri(meeting_link(meeting))
+        event.add("description", f"{describe(meeting)}\n{page}")
+        # The link to join, as before; the page otherwise.
+        event.add("url", meeting.online_url or page)
         calendar.add_component(event)
     response = HttpResponse(
         calendar.to_ical(), content_type="text/calendar; charset=utf-8"
     )
-    response["Content-Disposition"] = 'inline; filename="meetings.ics"'
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+def meetings_ics(request: HttpRequest, **kwargs: str) -> HttpResponse:
+    scope = scope_of(request, **kwargs)
+    return calendar_response(
+        request, title=scope.title, meetings=scope.meetings, filename="meetings.ics"
+    )

@@ -5,8 +5,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import BudgetProposal, Case, Facility
 from districts.models import CustomArea, District
 from forums.models import Meeting
 
@@ -52,6 +54,11 @@ class ForumEditForm(forms.Form):
 
 class MeetingForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
+    venue_facility = forms.ModelChoiceField(
+        label=_("Venue: a facility in the area"),
+        queryset=Facility.objects.none(),
+        required=False,
+    )
     starts_at = forms.DateTimeField(
         label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
@@ -73,6 +80,42 @@ class MeetingForm(forms.Form):
     accessibility_notes = forms.CharField(
         label=_("Accessibility notes"), widget=forms.Textarea, required=False
     )
+
+    def __init__(
+        self, *args: Any, facilities: QuerySet[Facility] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if facilities is not None:
+            self.fields["venue_facility"].queryset = facilities  # type: ignore[attr-defined]
+
+
+class AgendaItemForm(forms.Form):
+    """One point for the agenda: a case or a budget proposal of the area."""
+
+    case = forms.ModelChoiceField(
+        label=_("Case"), queryset=Case.objects.none(), required=False
+    )
+    proposal = forms.ModelChoiceField(
+        label=_("Budget proposal"),
+        queryset=BudgetProposal.objects.none(),
+        required=False,
+    )
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea, required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        cases: QuerySet[Case],
+        proposals: QuerySet[BudgetProposal],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = cases  # type: ignore[attr-defined]
+        self.fields["proposal"].queryset = proposals  # type: ignore[attr-defined]
+
+
+class MinutesForm(forms.Form):
+    body = forms.CharField(label=_("Minutes"), widget=forms.Textarea)
 
 
 def show_errors(form: forms.Form, error: ValidationError) -> None:

@@ -2,13 +2,13 @@
 forum of a private custom area is seen only by those who see the area."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
 from django.db.models import Q, QuerySet
 
-from cases.models import BudgetProposal, Case
+from cases.models import BudgetProposal, Case, Facility
 from districts.models import CustomArea, District
 from districts.permissions import AnyArea, AnyUser
 from districts.selectors import (
@@ -20,6 +20,8 @@ from forums.models import Follow, Forum, Meeting
 from geo import srid
 
 DASHBOARD_ROWS = 20
+
+ItemT = TypeVar("ItemT", Case, Facility, BudgetProposal)
 
 
 def forums_visible_to(viewer: AnyUser) -> QuerySet[Forum]:
@@ -141,3 +143,13 @@ def dashboard(
         "meetings": meetings[:DASHBOARD_ROWS],
         "forums": forums.order_by("title"),
     }
+
+
+def items_in(model: type[ItemT], area: AnyArea) -> QuerySet[ItemT]:
+    """Cases, facilities or proposals of a forum's area: linked to an
+    official area (links cover every level, so the areas beneath count
+    too), or touching a drawn one."""
+    items = model.objects.all()
+    if isinstance(area, CustomArea):
+        return items.in_custom_area(area.pk)  # type: ignore[attr-defined, no-any-return]
+    return items.in_area(area.pk)  # type: ignore[attr-defined, no-any-return]

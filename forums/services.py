@@ -10,6 +10,7 @@ from django.contrib.gis.geos import GEOSGeometry, Point
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from cases.models import BudgetProposal, Case, Facility
 from districts.audit import apply_changes, audit_record
@@ -295,6 +296,10 @@ def minutes_publish(*, actor: AnyUser, meeting: Meeting, body: str) -> Minutes:
     assert isinstance(actor, User)
     if not body.strip():
         raise ValidationError({"body": "The minutes are empty."})
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(
+            {"body": "The minutes of a meeting are published once it has started."}
+        )
     minutes, created = Minutes.objects.update_or_create(
         meeting=meeting, defaults={"body": body, "published_by": actor}
     )

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from forums import feeds, views
+from forums import feeds, pages, views
 from forums.apis import forums, meetings, residents
 
 app_name = "forums"
@@ -57,6 +57,14 @@ PAGES = [
         views.meeting_new,
         name="page-meeting-new",
     ),
+    path("coordinator/meetings/<int:pk>/", views.meeting_page, name="page-meeting"),
 ]
 
 urlpatterns = [path("api/v1/", include(API)), *FEEDS, *PAGES]
+
+# What residents read, under /<lang>/ (config/urls.py), namespace "meetings".
+resident_urlpatterns = [
+    path("forums/<int:pk>/", pages.forum_page, name="forum"),
+    path("meetings/<int:pk>/", pages.meeting_page, name="meeting"),
+    path("meetings/<int:pk>/calendar.ics", pages.meeting_ics, name="meeting-ics"),
+]

@@ -1,12 +1,15 @@
-"""Coordinator pages: the dashboard and the forum and meeting forms. Plain
+"""Coordinator pages: the dashboard, the forum and meeting forms, and a
+meeting's agenda and minutes. Plain
 Django views with CSRF-protected forms; the services decide permissions."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from cases.models import BudgetProposal, Case, Facility
 from districts.models import CustomArea, District
 from districts.permissions import (
     can_run_forums_in,
@@ -15,8 +18,16 @@ from districts.permissions import (
 )
 from districts.selectors import areas_coordinated_by
 from forums import selectors, services
-from forums.forms import ForumEditForm, ForumForm, MeetingForm, show_errors
+from forums.forms import (
+    AgendaItemForm,
+    ForumEditForm,
+    ForumForm,
+    MeetingForm,
+    MinutesForm,
+    show_errors,
+)
 from forums.models import Forum
+from forums.selectors import ItemT
 
 
 def coordinator_only(request: HttpRequest) -> None:
@@ -111,7 +122,8 @@ def forum_page(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
     coordinator_only(request)
     forum = forum_or_404(request, pk)
-    form = MeetingForm(request.POST or None)
+    facilities = selectors.items_in(Facility, forum.area).order_by("name_fi")
+    form = MeetingForm(request.POST or None, facilities=facilities)
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_create(
@@ -126,5 +138,80 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "forums/meeting_new.html",
         {"forum": forum, "form": form},
+        status=status,
+    )
+
+
+# How many of the area's cases and proposals the agenda form offers: the
+# most recent first; older ones are added through the API by id.
+AGENDA_CHOICES = 300
+
+
+def latest(items: QuerySet[ItemT]) -> QuerySet[ItemT]:
+    """The first AGENDA_CHOICES of ``items``, as a queryset a form field can
+    still filter (a sliced one cannot be)."""
+    ids = list(items.values_list("pk", flat=True)[:AGENDA_CHOICES])
+    return items.filter(pk__in=ids)
+
+
+@login_required
+def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A meeting's agenda and minutes, built by the forum's coordinators."""
+    coordinator_only(request)
+    meeting = selectors.meeting_get(viewer=request.user, pk=pk)
+    if meeting is None:
+        raise Http404("No such meeting.")
+    area = meeting.forum.area
+    ensure(
+        can_run_forums_in(request.user, area),
+        "Only the coordinators of this forum's area edit its meetings.",
+    )
+    agenda_form = AgendaItemForm(
+        request.POST if "add_item" in request.POST else None,
+        cases=latest(selectors.items_in(Case, area).order_by("-opened_on", "-id")),
+        proposals=latest(selectors.items_in(BudgetProposal, area).order_by("-id")),
+    )
+    minutes = getattr(meeting, "minutes", None)
+    minutes_form = MinutesForm(
+        request.POST if "publish_minutes" in request.POST else None,
+        initial={"body": minutes.body if minutes else ""},
+    )
+    if request.method == "POST":
+        try:
+            if "remove_item" in request.POST:
+                item = meeting.agenda_items.filter(
+                    pk=request.POST["remove_item"]
+                ).first()
+                if item is None:
+                    raise Http404("No such agenda item.")
+                services.agenda_item_remove(actor=request.user, item=item)
+                return redirect("forums:page-meeting", pk=meeting.pk)
+            if agenda_form.is_bound and agenda_form.is_valid():
+                services.agenda_item_add(
+                    actor=request.user, meeting=meeting, **agenda_form.cleaned_data
+                )
+                return redirect("forums:page-meeting", pk=meeting.pk)
+            if minutes_form.is_bound and minutes_form.is_valid():
+                services.minutes_publish(
+                    actor=request.user,
+                    meeting=meeting,
+                    body=minutes_form.cleaned_data["body"],
+                )
+                return redirect("forums:page-meeting", pk=meeting.pk)
+        except ValidationError as error:
+            show_errors(agenda_form if agenda_form.is_bound else minutes_form, error)
+    status = 400 if agenda_form.errors or minutes_form.errors else 200
+    return render(
+        request,
+        "forums/meeting.html",
+        {
+            "meeting": meeting,
+            "forum": meeting.forum,
+            "agenda": list(meeting.agenda_items.all()),
+            "agenda_form": agenda_form,
+            "minutes_form": minutes_form,
+            "minutes": minutes,
+            "can_publish_minutes": meeting.starts_at <= timezone.now(),
+        },
         status=status,
     )

@@ -90,10 +90,12 @@ def test_the_forum_atom_feed_lists_its_meetings(client, kluuvi_forum, meetings):
     feed, titles = atom_titles(client, f"/forums/{kluuvi_forum.id}/meetings.atom")
     assert feed.feed.title == "Kluuvin foorumi: meetings"
     assert titles == [
-        "Kesäilta (2030-03-11 15:00)",
-        "Kevätilta (2030-03-04 15:00)",
+        # Helsinki's local time (UTC+2 in March), not UTC.
+        "Kesäilta (2030-03-11 17:00 EET)",
+        "Kevätilta (2030-03-04 17:00 EET)",
     ]
-    assert feed.entries[1].link.endswith(f"/api/v1/meetings/{meetings['spring'].id}/")
+    # Entries link to the meeting's page for residents, not to its JSON.
+    assert feed.entries[1].link.endswith(f"/fi/meetings/{meetings['spring'].id}/")
 
 
 def test_the_area_atom_feed_lists_the_areas_meetings(client, meetings):

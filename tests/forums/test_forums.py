@@ -1,5 +1,5 @@
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from districts.models import AuditLog
 from forums.models import AgendaItem, Forum, Meeting, Minutes
@@ -199,7 +199,7 @@ def test_an_agenda_holds_cases_of_the_forums_area_only(
 
 
 def test_minutes_are_published_and_audited(coordinator, kluuvi_forum, meeting_in):
-    meeting = meeting_in(kluuvi_forum)
+    meeting = meeting_in(kluuvi_forum, days=-3000)  # in 2021: it has been held
     minutes_publish(actor=coordinator, meeting=meeting, body="Päätettiin asioita.")
     minutes_publish(actor=coordinator, meeting=meeting, body="Korjattu pöytäkirja.")
     assert Minutes.objects.get().body == "Korjattu pöytäkirja."
@@ -268,3 +268,13 @@ def test_the_dashboard_shows_what_is_new_since_the_last_visit(
     case_at(places.RAILWAY_STATION, title="Vielä uudempi")
     third = client.get("/api/v1/dashboard").json()
     assert [c["title"] for c in third["cases"]] == ["Vielä uudempi"]
+
+
+def test_minutes_are_not_published_before_the_meeting_has_started(
+    coordinator, kluuvi_forum, meeting_in
+):
+    meeting = meeting_in(kluuvi_forum)  # in 2030
+    with pytest.raises(ValidationError) as refused:
+        minutes_publish(actor=coordinator, meeting=meeting, body="Ennalta kirjattu.")
+    assert "once it has started" in str(refused.value)
+    assert not Minutes.objects.filter(meeting=meeting).exists()
