@@ -41,7 +41,7 @@ def world(site, django_db_blocker):
             title_fi="TESTI: Kluuvin katusuunnitelma", location=places.RAILWAY_STATION
         )
         proposal = BudgetProposal.objects.create(
-            round=1,
+            round_id=1,
             source_id="test-meetings-1",
             title="TEST: Benches at the station",
             district=District.objects.get(level="major_district", code="1"),

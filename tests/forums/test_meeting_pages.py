@@ -32,7 +32,7 @@ def signed_in(coordinator):
 def proposal_at():
     def make(point, title="TEST: proposal"):
         proposal = BudgetProposal.objects.create(
-            round=1,
+            round_id=1,
             source_id=f"test-{title}",
             title=title,
             district=District.objects.get(level="major_district", code="1"),
