@@ -114,8 +114,9 @@ def world(django_db_setup, django_db_blocker):
                 actor=admin,
                 forum=forum,
                 title="Meeting",
-                starts_at="2030-03-04T15:00:00+00:00",
-                ends_at="2030-03-04T17:00:00+00:00",
+                # Held already, so its minutes may be published.
+                starts_at="2021-03-04T15:00:00+00:00",
+                ends_at="2021-03-04T17:00:00+00:00",
             )
             for key, forum in forums.items()
         }
