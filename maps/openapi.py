@@ -450,6 +450,16 @@ def document(base: str) -> dict[str, Any]:
         paths[f"/collections/{name}/items"] = {
             "get": items_operation(name, layer.title, collection)
         }
+    # A feature of any collection has the properties of one of them.
+    schemas["Feature"] = {
+        **FEATURE,
+        "properties": {
+            **FEATURE["properties"],
+            "properties": {
+                "anyOf": [ref(key) for key in schemas if key.endswith("Properties")]
+            },
+        },
+    }
     # The vector tiles sit beside the OGC API, not under it.
     paths[tilejson.replace("%7B", "{").replace("%7D", "}")] = {
         "servers": [{"url": base}],
