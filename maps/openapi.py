@@ -76,18 +76,22 @@ ITEM_PARAMETERS = ("bbox", "limit", "offset", "datetime", "filter", "filter-lang
 
 def filter_parameters(layer: Layer | None) -> list[dict]:
     """The filter parameters of a layer's items: the area filters every
-    layer takes, then its own; of every layer for the generic path."""
-    own = {
-        name: found
-        for shown in ([layer] if layer else LAYERS.values())
-        for name, found in shown.filters.items()
-    }
+    layer takes, then its own; of every layer for the generic path, where
+    a filter whose values differ between layers takes any."""
+    own: dict[str, dict] = {}
+    for shown in [layer] if layer else LAYERS.values():
+        for name, found in shown.filters.items():
+            described = parameter(name, found.description, found.schema, **found.style)
+            if own.setdefault(name, described)["schema"] != found.schema:
+                own[name] = parameter(
+                    name,
+                    "Values of the collection's own choices, comma-separated.",
+                    {"type": "array", "items": STRING},
+                    **found.style,
+                )
     return [
         *(parameter(name, **doc) for name, doc in AREA_FILTERS.items()),
-        *(
-            parameter(name, found.description, found.schema, **found.style)
-            for name, found in own.items()
-        ),
+        *own.values(),
     ]
 
 
