@@ -152,17 +152,21 @@ class PlanSerializer(serializers.Serializer):
     implementation = ImplementationSerializer()
 
 
-class BallotReceiptSerializer(serializers.Serializer):
+class ReceiptBaseSerializer(serializers.Serializer):
     receipt_code = serializers.CharField()
     round = serializers.IntegerField()
     channel = serializers.ChoiceField(choices=Ballot.Channel.choices)
+
+
+class BallotReceiptSerializer(ReceiptBaseSerializer):
+    """The answer to the voter who cast the ballot: with what they chose."""
+
     plans = serializers.ListField(child=serializers.IntegerField())
 
 
-class ReceiptSerializer(serializers.Serializer):
-    receipt_code = serializers.CharField()
-    round = serializers.IntegerField()
-    channel = serializers.ChoiceField(choices=Ballot.Channel.choices)
+class ReceiptSerializer(ReceiptBaseSerializer):
+    """The answer to anyone holding the code: nothing about the choice."""
+
     submitted_at = serializers.DateTimeField()
     stored = serializers.BooleanField()
 

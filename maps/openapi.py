@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from maps.layers import AREA_FILTERS, LAYERS, Layer
 from maps.ogc import DEFAULT_LIMIT, GEOJSON, JSON, MAX_LIMIT, OPENAPI
+from web.openapi import GEOMETRY
 
 SCHEMA_JSON = "application/schema+json"
 
@@ -117,27 +118,6 @@ def array(items: dict[str, Any], **extra: Any) -> dict[str, Any]:
 URI = {"type": "string", "format": "uri"}
 # A date or a date-time, as the layer's temporal field has it; null: open.
 INSTANT = {"type": "string", "nullable": True}
-# RFC 7946 geometries; the coordinates' depth depends on the type.
-GEOMETRY = closed(
-    ["type"],
-    {
-        "type": {
-            "type": "string",
-            "enum": [
-                "Point",
-                "MultiPoint",
-                "LineString",
-                "MultiLineString",
-                "Polygon",
-                "MultiPolygon",
-                "GeometryCollection",
-            ],
-        },
-        "coordinates": {"type": "array"},
-        "geometries": array({"type": "object"}),
-        "bbox": array({"type": "number"}),
-    },
-)
 # Links only on a single feature (the item path).
 FEATURE = closed(
     ["type", "id", "geometry", "properties"],

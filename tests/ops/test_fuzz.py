@@ -8,8 +8,6 @@ so whatever they write is rolled back.
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -33,17 +31,6 @@ FUZZ = settings(
     derandomize=True,
     suppress_health_check=list(HealthCheck),
 )
-
-
-@pytest.fixture
-def keep_test_connection(db):
-    # As Django's test client does: a request must not close the connection
-    # that holds the test's transaction.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

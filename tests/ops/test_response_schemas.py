@@ -10,8 +10,6 @@ from dataclasses import replace
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import content_type_conformance, response_schema_conformance
 from schemathesis.core.failures import FailureGroup
@@ -42,17 +40,6 @@ KLUUVI = {
         ]
     ],
 }
-
-
-@pytest.fixture
-def keep_test_connection(db):
-    # As Django's test client does: a request must not close the connection
-    # that holds the test's transaction.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
