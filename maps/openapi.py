@@ -207,10 +207,10 @@ COMMON_SCHEMAS: dict[str, Any] = {
             "features": array(ref("Feature")),
         },
     ),
-    # web.errors: {"detail": message}, or messages per field.
+    # web.errors: {"detail": message}, and messages per field beside it.
     "Exception": {
         "type": "object",
-        "minProperties": 1,
+        "required": ["detail"],
         "properties": {"detail": STRING},
         "additionalProperties": array(STRING),
     },
