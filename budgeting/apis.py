@@ -6,7 +6,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
@@ -14,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from budgeting import selectors, services
-from budgeting.models import Ballot, Plan, Round
+from budgeting.models import Ballot, Phase, Plan, Round
 from budgeting.rules.pabulib import pabulib_text
 from budgeting.selectors import CITY_WIDE
 from budgeting.services.exports import pool_election
@@ -84,6 +88,120 @@ def plan_json(plan: Plan) -> dict[str, Any]:
     }
 
 
+class PhaseSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Phase.Kind.choices)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+
+
+class RoundSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    name = serializers.CharField()
+    total_amount = serializers.IntegerField(allow_null=True)
+    city_wide_amount = serializers.IntegerField()
+    min_voter_age = serializers.IntegerField()
+    voting_rule = serializers.ChoiceField(choices=Round.VotingRule.choices)
+    max_choices = serializers.IntegerField(allow_null=True)
+    # A decimal share, written as a JSON number.
+    min_spend_share = serializers.FloatField(allow_null=True)
+    area_rule = serializers.ChoiceField(choices=Round.AreaRule.choices)
+    phases = PhaseSerializer(many=True)
+
+
+class AreaBudgetSerializer(serializers.Serializer):
+    area = serializers.CharField()
+    name_fi = serializers.CharField()
+    name_sv = serializers.CharField()
+    population = serializers.IntegerField()
+    amount = serializers.IntegerField()
+
+
+class AllocationSerializer(serializers.Serializer):
+    total_amount = serializers.IntegerField(allow_null=True)
+    city_wide_amount = serializers.IntegerField()
+    district_amount = serializers.IntegerField(allow_null=True)
+    population_year = serializers.IntegerField()
+    population = serializers.IntegerField()
+    method = serializers.CharField()
+    areas = AreaBudgetSerializer(many=True)
+
+
+class RoundDetailSerializer(RoundSerializer):
+    allocation = AllocationSerializer()
+
+
+class ImplementationSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=Plan.Implementation.choices, allow_null=True
+    )
+    started_on = serializers.DateField(allow_null=True)
+    done_on = serializers.DateField(allow_null=True)
+    notes = serializers.CharField()
+
+
+class PlanSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    source_id = serializers.IntegerField(allow_null=True)
+    title = serializers.CharField()
+    area = serializers.CharField(help_text=f"A major district's code or {CITY_WIDE}.")
+    cost = serializers.IntegerField()
+    selected = serializers.BooleanField(allow_null=True)
+    result_source = serializers.ChoiceField(
+        choices=Plan.ResultSource.choices, allow_null=True
+    )
+    implementation = ImplementationSerializer()
+
+
+class ReceiptBaseSerializer(serializers.Serializer):
+    receipt_code = serializers.CharField()
+    round = serializers.IntegerField()
+    channel = serializers.ChoiceField(choices=Ballot.Channel.choices)
+
+
+class BallotReceiptSerializer(ReceiptBaseSerializer):
+    """The answer to the voter who cast the ballot: with what they chose."""
+
+    plans = serializers.ListField(child=serializers.IntegerField())
+
+
+class ReceiptSerializer(ReceiptBaseSerializer):
+    """The answer to anyone holding the code: nothing about the choice."""
+
+    submitted_at = serializers.DateTimeField()
+    stored = serializers.BooleanField()
+
+
+class TallyLineSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    plan = serializers.IntegerField()
+    votes = serializers.IntegerField()
+    selected = serializers.BooleanField()
+    remaining = serializers.IntegerField(allow_null=True)
+    note = serializers.CharField()
+
+
+class TallySerializer(serializers.Serializer):
+    ballots_counted = serializers.IntegerField()
+    computed_at = serializers.DateTimeField()
+    lines = TallyLineSerializer(many=True)
+
+
+class PoolResultSerializer(serializers.Serializer):
+    area = serializers.CharField()
+    name_fi = serializers.CharField()
+    budget = serializers.IntegerField()
+    selected_cost = serializers.IntegerField()
+    plans = PlanSerializer(many=True)
+    tallies = serializers.DictField(
+        child=TallySerializer(), help_text="By counting method."
+    )
+
+
+class ResultsSerializer(serializers.Serializer):
+    round = serializers.IntegerField()
+    pools = PoolResultSerializer(many=True)
+
+
 def refused(
     error: ValidationError, *, status_code: int = status.HTTP_400_BAD_REQUEST
 ) -> Response:
@@ -95,7 +213,7 @@ def refused(
 
 
 class RoundListApi(APIView):
-    @extend_schema(responses={200: {"type": "array", "items": {"type": "object"}}})
+    @extend_schema(responses=RoundSerializer(many=True))
     def get(self, request: Request) -> Response:
         return Response([round_json(r) for r in selectors.round_list()])
 
@@ -103,7 +221,7 @@ class RoundListApi(APIView):
 class RoundDetailApi(APIView):
     """A round, its phases, rules and the split of its money by population."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses=RoundDetailSerializer)
     def get(self, request: Request, number: int) -> Response:
         round_ = round_or_404(number)
         return Response(
@@ -115,7 +233,7 @@ class RoundDetailApi(APIView):
 
 
 class AllocationApi(APIView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses=AllocationSerializer)
     def get(self, request: Request, number: int) -> Response:
         return Response(selectors.allocation_table(round_or_404(number)))
 
@@ -130,7 +248,7 @@ class PlanListApi(APIView):
             OpenApiParameter("area", OpenApiTypes.STR, description="1-8 or city-wide"),
             OpenApiParameter("selected", OpenApiTypes.BOOL),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses=PlanSerializer(many=True),
     )
     def get(self, request: Request, number: int) -> Response:
         round_ = round_or_404(number)
@@ -161,7 +279,9 @@ class BallotSubmitApi(APIView):
     throttle_classes = [BallotThrottle]
     channel = Ballot.Channel.ONLINE
 
-    @extend_schema(request=BallotInputSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=BallotInputSerializer, responses={201: BallotReceiptSerializer}
+    )
     def post(self, request: Request, number: int) -> Response:
         round_ = round_or_404(number)
         data = BallotInputSerializer(data=request.data)
@@ -201,13 +321,14 @@ class PlanImplementationApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema_serializer(component_name="PlanImplementationInput")
     class InputSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=Plan.Implementation.choices)
         started_on = serializers.DateField(required=False, allow_null=True)
         done_on = serializers.DateField(required=False, allow_null=True)
         notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
-    @extend_schema(request=InputSerializer, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=InputSerializer, responses=PlanSerializer)
     def patch(self, request: Request, plan_id: int) -> Response:
         plan = Plan.objects.select_related("area").filter(pk=plan_id).first()
         if plan is None:
@@ -224,7 +345,7 @@ class ReceiptApi(APIView):
     """Was my ballot counted? Answers for a receipt code, and nothing about
     what was chosen: a receipt shown to someone else reveals no vote."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses=ReceiptSerializer)
     def get(self, request: Request, code: str) -> Response:
         ballot = selectors.ballot_by_receipt(services.normalised_receipt(code))
         if ballot is None:
@@ -244,7 +365,7 @@ class ResultsApi(APIView):
     """Each pool's plans and outcome; greedy and MES tallies side by side
     where ballots were counted here."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses=ResultsSerializer)
     def get(self, request: Request, number: int) -> Response:
         round_ = round_or_404(number)
         pools = []

@@ -311,6 +311,10 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "web.openapi.close_response_objects",
+    ],
 }
 
 # Helsinki: Leaflet's centre is [lat, lon], as Leaflet wants it.

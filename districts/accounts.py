@@ -15,7 +15,11 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.decorators import method_decorator
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
@@ -99,6 +103,7 @@ class TokenCreateApi(APIView):
     permission_classes: list[Any] = []
     throttle_classes = [LoginThrottle]
 
+    @extend_schema_serializer(component_name="TokenInput")
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField()
         password = serializers.CharField(style={"input_type": "password"})

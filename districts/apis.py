@@ -3,11 +3,13 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
     extend_schema_serializer,
+    inline_serializer,
 )
 from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
@@ -36,6 +38,7 @@ from districts.services import (
     custom_area_update,
 )
 from geo.params import parse_lon_lat, parse_polygon
+from web.openapi import GeometryField, constant
 from web.pagination import paginated, paginated_schema
 
 
@@ -57,6 +60,45 @@ class AreaRefSerializer(serializers.Serializer):
     name_fi = serializers.CharField()
     name_sv = serializers.CharField()
     name_en = serializers.CharField()
+
+
+class AreaPropertiesSerializer(AreaRefSerializer):
+    full_code = serializers.CharField()
+    is_sea = serializers.BooleanField()
+    parent = AreaRefSerializer(allow_null=True)
+    ancestors = AreaRefSerializer(many=True)
+    population = serializers.IntegerField(allow_null=True)
+    population_year = serializers.IntegerField(allow_null=True)
+    population_by_year = serializers.DictField(child=serializers.IntegerField())
+    # The answer's own member, not Field.source (the metaclass takes it).
+    source = serializers.CharField()  # type: ignore[assignment]
+
+
+class AreaFeatureSerializer(serializers.Serializer):
+    type = constant("Feature")
+    id = serializers.CharField(help_text="<level>:<code>")
+    geometry = GeometryField()
+    properties = AreaPropertiesSerializer()
+
+
+class CustomAreaSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name_fi = serializers.CharField()
+    name_sv = serializers.CharField()
+    name_en = serializers.CharField()
+    description = serializers.CharField()
+    is_public = serializers.BooleanField()
+    is_mine = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    url = serializers.URLField()
+
+
+class CustomAreaFeatureSerializer(serializers.Serializer):
+    type = constant("Feature")
+    id = serializers.IntegerField()
+    geometry = GeometryField()
+    properties = CustomAreaSerializer()
 
 
 class LocateApi(APIView):
@@ -119,7 +161,7 @@ class AreaListApi(APIView):
                 "is_sea": area.is_sea,
                 "parent_ref": area_ref(area.parent),
                 "url": request.build_absolute_uri(
-                    f"/api/v1/areas/{area.level}/{area.code}/"
+                    reverse("districts:area-detail", args=[area.level, area.code])
                 ),
             }
             for area in page
@@ -132,7 +174,7 @@ class AreaListApi(APIView):
 class AreaDetailApi(APIView):
     """One area as a GeoJSON Feature (lon/lat), with its parents and population."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses=AreaFeatureSerializer)
     def get(self, request: Request, level: str, code: str) -> Response:
         area = area_get(level=level, code=code)
         if area is None:
@@ -178,7 +220,9 @@ def custom_area_row(request: Request, area: CustomArea) -> dict[str, Any]:
         "is_mine": area.owner_id == request.user.pk,
         "created_at": area.created_at.isoformat(),
         "updated_at": area.updated_at.isoformat(),
-        "url": request.build_absolute_uri(f"/api/v1/custom-areas/{area.pk}/"),
+        "url": request.build_absolute_uri(
+            reverse("districts:custom-area-detail", args=[area.pk])
+        ),
     }
 
 
@@ -214,7 +258,7 @@ class CustomAreaListApi(APIView):
             OpenApiParameter("limit", OpenApiTypes.INT),
             OpenApiParameter("offset", OpenApiTypes.INT),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses=paginated_schema("PaginatedCustomAreaList", CustomAreaSerializer),
     )
     def get(self, request: Request) -> Response:
         mine = request.query_params.get("mine") in ("1", "true")
@@ -222,7 +266,7 @@ class CustomAreaListApi(APIView):
         return paginated(self, request, areas, custom_area_row)
 
     @extend_schema(
-        request=CustomAreaInputSerializer, responses={201: OpenApiTypes.OBJECT}
+        request=CustomAreaInputSerializer, responses={201: CustomAreaSerializer}
     )
     def post(self, request: Request) -> Response:
         serializer = CustomAreaInputSerializer(data=request.data)
@@ -239,7 +283,7 @@ class CustomAreaDetailApi(APIView):
             return [IsAuthenticated()]
         return [AllowAny()]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses=CustomAreaFeatureSerializer)
     def get(self, request: Request, pk: int) -> Response:
         area = custom_area_or_404(request, pk)
         return Response(
@@ -251,9 +295,7 @@ class CustomAreaDetailApi(APIView):
             }
         )
 
-    @extend_schema(
-        request=CustomAreaInputSerializer, responses={200: OpenApiTypes.OBJECT}
-    )
+    @extend_schema(request=CustomAreaInputSerializer, responses=CustomAreaSerializer)
     def patch(self, request: Request, pk: int) -> Response:
         area = custom_area_or_404(request, pk)
         serializer = CustomAreaInputSerializer(data=request.data, partial=True)
@@ -263,10 +305,20 @@ class CustomAreaDetailApi(APIView):
         )
         return Response(custom_area_row(request, area))
 
+    @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: int) -> Response:
         area = custom_area_or_404(request, pk)
         custom_area_delete(actor=request.user, area=area)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CoordinatedAreaSerializer(serializers.Serializer):
+    """One of ``district`` (an official area) or ``custom_area``."""
+
+    district = AreaRefSerializer(required=False)
+    custom_area = inline_serializer(
+        "CoordinatedCustomArea", {"id": serializers.IntegerField()}, required=False
+    )
 
 
 class MeApi(APIView):
@@ -274,7 +326,17 @@ class MeApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema_serializer(component_name="Me")
+    class OutputSerializer(serializers.Serializer):
+        username = serializers.CharField()
+        roles = serializers.ListField(
+            child=serializers.ChoiceField(
+                choices=["resident", "coordinator", "planner", "admin"]
+            )
+        )
+        coordinates = CoordinatedAreaSerializer(many=True)
+
+    @extend_schema(responses=OutputSerializer)
     def get(self, request: Request) -> Response:
         user = request.user
         assignments = user.area_assignments.select_related(  # type: ignore[union-attr]
@@ -294,6 +356,16 @@ class MeApi(APIView):
         )
 
 
+class AuditLogEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    actor = serializers.CharField(allow_null=True)
+    action = serializers.ChoiceField(choices=AuditLog.Action.choices)
+    object_type = serializers.CharField()
+    object_id = serializers.IntegerField()
+    object = serializers.CharField()
+    changes = serializers.JSONField()
+
+
 class AuditLogListApi(APIView):
     """Who created, changed or deleted what, newest first. Admins only."""
 
@@ -305,7 +377,7 @@ class AuditLogListApi(APIView):
             OpenApiParameter("limit", OpenApiTypes.INT),
             OpenApiParameter("offset", OpenApiTypes.INT),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses=paginated_schema("PaginatedAuditLog", AuditLogEntrySerializer),
     )
     def get(self, request: Request) -> Response:
         entries = audit_log_list(

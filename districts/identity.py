@@ -28,6 +28,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
 
@@ -153,7 +154,7 @@ def provider_logout_url(request: HttpRequest) -> str:
     endpoint = settings.OIDC_OP_LOGOUT_ENDPOINT
     if not endpoint:
         return settings.LOGOUT_REDIRECT_URL
-    params = {"post_logout_redirect_uri": request.build_absolute_uri("/")}
+    params = {"post_logout_redirect_uri": request.build_absolute_uri(reverse("home"))}
     id_token = request.session.get("oidc_id_token")
     if id_token:
         params["id_token_hint"] = id_token

@@ -27,8 +27,22 @@ from forums.selectors import forums_visible_to
 from geo.querysets import LocatedQuerySet
 
 Viewer = AnyUser
-# Narrows a layer's rows by one request parameter's value.
-Filter = Callable[[QuerySet, str], QuerySet]
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One request parameter a layer is narrowed by, and its OpenAPI
+    description: the document is built from these, so it names every filter
+    a layer accepts."""
+
+    narrow: Callable[[QuerySet, str], QuerySet]
+    description: str
+    # The OpenAPI schema of the value, and how a list of values is written.
+    schema: dict[str, Any]
+    style: dict[str, Any] = field(default_factory=dict)
+
+    def __call__(self, rows: QuerySet, value: str) -> QuerySet:
+        return self.narrow(rows, value)
 
 
 def areas_overlapping(rows: QuerySet, area: Any) -> QuerySet:
@@ -95,6 +109,9 @@ def custom_area_boundary(raw: object, viewer: Viewer) -> Subquery:
     return Subquery(CustomArea.objects.filter(pk=area.pk).values("boundary")[:1])
 
 
+COMMA_SEPARATED = {"style": "form", "explode": False}
+
+
 def choice_filter(field_name: str, choices: list[str]) -> Filter:
     """``?status=a,b``: rows whose ``field_name`` is one of the values."""
 
@@ -108,7 +125,12 @@ def choice_filter(field_name: str, choices: list[str]) -> Filter:
             )
         return rows.filter(**{f"{field_name}__in": wanted})
 
-    return narrow
+    return Filter(
+        narrow,
+        f"Rows whose {field_name} is any of these, comma-separated.",
+        {"type": "array", "items": {"type": "string", "enum": choices}},
+        COMMA_SEPARATED,
+    )
 
 
 def number_filter(field_name: str) -> Filter:
@@ -123,11 +145,29 @@ def number_filter(field_name: str) -> Filter:
             )
         return rows.filter(**{f"{field_name}__in": [int(v) for v in wanted]})
 
-    return narrow
+    return Filter(
+        narrow,
+        f"Rows whose {field_name} is any of these numbers, comma-separated.",
+        {"type": "array", "items": {"type": "integer", "minimum": 0}},
+        COMMA_SEPARATED,
+    )
+
+
+# The filters every layer takes (apply_filters), as OpenAPI describes them.
+AREA_FILTERS: dict[str, dict[str, Any]] = {
+    "area": {
+        "description": "An official area, <level>:<code> (district:101).",
+        "schema": {"type": "string"},
+    },
+    "custom_area": {
+        "description": "A custom area id (a public one, or one you may see).",
+        "schema": {"type": "integer"},
+    },
+}
 
 
 def _all_filter_names() -> set[str]:
-    return {"area", "custom_area"} | {
+    return set(AREA_FILTERS) | {
         name for layer in LAYERS.values() for name in layer.filters
     }
 

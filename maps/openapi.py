@@ -2,17 +2,24 @@
 
 Built by hand from the layer registry: the OGC API's paths are fixed by the
 standard, and each collection gets its own items path so clients (GDAL)
-see its filters.
+see its filters. Each collection's features are typed from the fields its
+rows carry, and its filter parameters come from the layer's own filter
+declarations (maps.layers), so the document cannot miss one.
 """
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from maps.layers import LAYERS
+from maps.layers import AREA_FILTERS, LAYERS, Layer
 from maps.ogc import DEFAULT_LIMIT, GEOJSON, JSON, MAX_LIMIT, OPENAPI
+from web.openapi import GEOMETRY
+
+SCHEMA_JSON = "application/schema+json"
 
 
 def parameter(name: str, description: str, schema: dict, **extra: Any) -> dict:
@@ -64,12 +71,283 @@ PARAMETERS = {
     "filter-lang": parameter(
         "filter-lang", "Only cql2-text.", {"type": "string", "enum": ["cql2-text"]}
     ),
-    "area": parameter(
-        "area", "An official area, <level>:<code> (district:101).", STRING
+}
+ITEM_PARAMETERS = ("bbox", "limit", "offset", "datetime", "filter", "filter-lang")
+
+
+def filter_parameters(layer: Layer | None) -> list[dict]:
+    """The filter parameters of a layer's items: the area filters every
+    layer takes, then its own; of every layer for the generic path, where
+    a filter whose values differ between layers takes any."""
+    own: dict[str, dict] = {}
+    for shown in [layer] if layer else LAYERS.values():
+        for name, found in shown.filters.items():
+            described = parameter(name, found.description, found.schema, **found.style)
+            if own.setdefault(name, described)["schema"] != found.schema:
+                own[name] = parameter(
+                    name,
+                    "Values of the collection's own choices, comma-separated.",
+                    {"type": "array", "items": STRING},
+                    **found.style,
+                )
+    return [
+        *(parameter(name, **doc) for name, doc in AREA_FILTERS.items()),
+        *own.values(),
+    ]
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def closed(required: list[str], properties: dict[str, Any], **extra: Any) -> dict:
+    """An object with exactly these members (the required ones always)."""
+    return {
+        "type": "object",
+        **({"required": required} if required else {}),
+        "properties": properties,
+        "additionalProperties": False,
+        **extra,
+    }
+
+
+def array(items: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"type": "array", "items": items, **extra}
+
+
+URI = {"type": "string", "format": "uri"}
+# A date or a date-time, as the layer's temporal field has it; null: open.
+INSTANT = {"type": "string", "nullable": True}
+# Links only on a single feature (the item path).
+FEATURE = closed(
+    ["type", "id", "geometry", "properties"],
+    {
+        "type": {"type": "string", "enum": ["Feature"]},
+        "id": {"oneOf": [{"type": "integer"}, STRING]},
+        # An unlocated case has no geometry.
+        "geometry": {"allOf": [ref("Geometry")], "nullable": True},
+        "properties": {"type": "object"},
+        "links": array(ref("Link")),
+    },
+)
+COMMON_SCHEMAS: dict[str, Any] = {
+    "Link": closed(
+        ["href", "rel", "type"],
+        {"href": URI, "rel": STRING, "type": STRING, "title": STRING},
     ),
-    "custom_area": parameter("custom_area", "A custom area id.", {"type": "integer"}),
-    "status": parameter("status", "Statuses, comma-separated.", STRING),
-    "kind": parameter("kind", "Kinds, comma-separated.", STRING),
+    "LandingPage": closed(
+        ["title", "description", "links"],
+        {"title": STRING, "description": STRING, "links": array(ref("Link"))},
+    ),
+    "Conformance": closed(["conformsTo"], {"conformsTo": array(URI, minItems=1)}),
+    "Extent": closed(
+        [],
+        {
+            "spatial": closed(
+                ["bbox", "crs"],
+                {
+                    "bbox": array(
+                        array({"type": "number"}, minItems=4, maxItems=4), minItems=1
+                    ),
+                    "crs": URI,
+                },
+            ),
+            "temporal": closed(
+                ["interval", "trs"],
+                {
+                    "interval": array(
+                        array(INSTANT, minItems=2, maxItems=2), minItems=1
+                    ),
+                    "trs": URI,
+                },
+            ),
+        },
+    ),
+    "Collection": closed(
+        ["id", "title", "description", "itemType", "crs", "extent", "links"],
+        {
+            "id": {"type": "string", "enum": list(LAYERS)},
+            "title": STRING,
+            "description": STRING,
+            "itemType": {"type": "string", "enum": ["feature"]},
+            "crs": array(URI, minItems=1),
+            "extent": ref("Extent"),
+            "links": array(ref("Link")),
+        },
+    ),
+    "Collections": closed(
+        ["links", "collections"],
+        {"links": array(ref("Link")), "collections": array(ref("Collection"))},
+    ),
+    # A JSON Schema (draft 2019-09) of a collection's queryables.
+    "Queryables": closed(
+        ["$schema", "$id", "type", "title", "properties"],
+        {
+            "$schema": URI,
+            "$id": URI,
+            "type": {"type": "string", "enum": ["object"]},
+            "title": STRING,
+            "properties": {
+                "type": "object",
+                "additionalProperties": {"type": "object"},
+            },
+        },
+    ),
+    "Geometry": GEOMETRY,
+    # Feature of any collection: the generic items and item paths.
+    "Feature": FEATURE,
+    "FeatureCollection": closed(
+        ["type", "timeStamp", "numberMatched", "numberReturned", "links", "features"],
+        {
+            "type": {"type": "string", "enum": ["FeatureCollection"]},
+            "timeStamp": {"type": "string", "format": "date-time"},
+            "numberMatched": {"type": "integer", "minimum": 0},
+            "numberReturned": {"type": "integer", "minimum": 0},
+            "links": array(ref("Link")),
+            "features": array(ref("Feature")),
+        },
+    ),
+    # web.errors: {"detail": message}, and messages per field beside it.
+    "Exception": {
+        "type": "object",
+        "required": ["detail"],
+        "properties": {"detail": STRING},
+        "additionalProperties": array(STRING),
+    },
+    "TileJSON": closed(
+        [
+            "tilejson",
+            "name",
+            "description",
+            "attribution",
+            "tiles",
+            "minzoom",
+            "maxzoom",
+            "bounds",
+            "center",
+            "vector_layers",
+        ],
+        {
+            "tilejson": {"type": "string", "enum": ["3.0.0"]},
+            "name": {"type": "string", "enum": list(LAYERS)},
+            "description": STRING,
+            "attribution": STRING,
+            "tiles": array(STRING, minItems=1),
+            "minzoom": {"type": "integer", "minimum": 0, "maximum": 30},
+            "maxzoom": {"type": "integer", "minimum": 0, "maximum": 30},
+            "bounds": array({"type": "number"}, minItems=4, maxItems=4),
+            "center": array({"type": "number"}, minItems=3, maxItems=3),
+            "vector_layers": array(
+                closed(
+                    ["id", "description", "fields"],
+                    {
+                        "id": STRING,
+                        "description": STRING,
+                        "fields": {
+                            "type": "object",
+                            "additionalProperties": STRING,
+                        },
+                    },
+                ),
+                minItems=1,
+            ),
+        },
+    ),
+}
+
+
+def value_schema(field: models.Field, nullable: bool) -> dict[str, Any]:
+    """The JSON that PostGIS' json_build_object makes of a column."""
+    if isinstance(field, models.BooleanField):
+        schema: dict[str, Any] = {"type": "boolean"}
+    elif isinstance(field, models.IntegerField | models.AutoField | models.ForeignKey):
+        schema = {"type": "integer"}
+    elif isinstance(field, models.DecimalField | models.FloatField):
+        schema = {"type": "number"}
+    elif isinstance(field, models.DateTimeField):
+        schema = {"type": "string", "format": "date-time"}
+    elif isinstance(field, models.DateField):
+        schema = {"type": "string", "format": "date"}
+    elif isinstance(field, models.CharField | models.TextField):
+        schema = {"type": "string"}
+        if field.choices:
+            schema["enum"] = [str(value) for value, _ in field.flatchoices]
+    else:
+        schema = {}
+    return {**schema, "nullable": True} if nullable and schema else schema
+
+
+def properties_schema(layer: Layer) -> dict[str, Any]:
+    """A layer's feature properties, typed by the fields its rows carry
+    (its id field first, as geo.geojson writes it)."""
+    rows = layer.rows(AnonymousUser())
+    properties = {}
+    for name in dict.fromkeys([layer.id_field, *layer.properties]):
+        if name in rows.query.annotations:
+            # Annotations follow joins that may find nothing (a forum of a
+            # custom area has no area_code).
+            field, nullable = rows.query.annotations[name].output_field, True
+        else:
+            field = rows.model._meta.get_field(name)
+            nullable = field.null
+        properties[name] = value_schema(field, nullable)
+    return closed(list(properties), properties)
+
+
+def layer_schemas(name: str, layer: Layer) -> dict[str, Any]:
+    key = "".join(part.title() for part in name.split("-"))
+    id_type = (
+        value_schema(layer.rows(AnonymousUser()).model._meta.get_field("id"), False)
+        if layer.id_field == "id"
+        else STRING
+    )
+    feature = {
+        **FEATURE,
+        "properties": {
+            **FEATURE["properties"],
+            "id": id_type,
+            "properties": ref(f"{key}Properties"),
+        },
+    }
+    return {
+        f"{key}Properties": properties_schema(layer),
+        f"{key}Feature": feature,
+        f"{key}FeatureCollection": {
+            **COMMON_SCHEMAS["FeatureCollection"],
+            "properties": {
+                **COMMON_SCHEMAS["FeatureCollection"]["properties"],
+                "features": array(ref(f"{key}Feature")),
+            },
+        },
+    }
+
+
+def answer(
+    description: str, schema: str, content_type: str = JSON, *errors: str
+) -> dict[str, Any]:
+    responses = {
+        "200": {
+            "description": description,
+            "content": {content_type: {"schema": ref(schema)}},
+        },
+        "400": ERROR,
+    }
+    for code in errors:
+        responses[code] = ERRORS[code]
+    return responses
+
+
+def error(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {JSON: {"schema": ref("Exception")}},
+    }
+
+
+ERROR = error("Bad input; the message says what is wrong.")
+ERRORS = {
+    "404": error("No such collection or feature."),
+    "413": error("A filter geometry over the size limit."),
 }
 COLLECTION_ID = {
     "name": "collectionId",
@@ -78,73 +356,45 @@ COLLECTION_ID = {
     "schema": {"type": "string", "enum": list(LAYERS)},
 }
 FEATURE_ID = {"name": "featureId", "in": "path", "required": True, "schema": STRING}
-ERROR = {
-    "description": "Bad input; the message says what is wrong.",
-    "content": {JSON: {"schema": {"type": "object"}}},
-}
-NOT_FOUND = {
-    "description": "No such collection or feature.",
-    "content": {JSON: {"schema": {"type": "object"}}},
-}
 
 
-def answer(description: str, content_type: str = JSON) -> dict:
-    return {
-        "200": {
-            "description": description,
-            "content": {content_type: {"schema": {"type": "object"}}},
-        },
-        "400": ERROR,
-    }
-
-
-def items_operation(name: str | None, title: str) -> dict:
-    own = LAYERS[name].filters if name else ("status", "kind")
-    filters = ("area", "custom_area", *own)
+def items_operation(name: str | None, title: str, schema: str) -> dict:
     return {
         "summary": f"{title}: features",
         "operationId": f"items_{name or 'any'}".replace("-", "_"),
         "parameters": [
             *([] if name else [COLLECTION_ID]),
-            *(
-                PARAMETERS[p]
-                for p in (
-                    "bbox",
-                    "limit",
-                    "offset",
-                    "datetime",
-                    "filter",
-                    "filter-lang",
-                )
-            ),
-            *(PARAMETERS[p] for p in filters if p in PARAMETERS),
+            *(PARAMETERS[p] for p in ITEM_PARAMETERS),
+            *filter_parameters(LAYERS[name] if name else None),
         ],
-        "responses": {**answer("A page of features", GEOJSON), "404": NOT_FOUND},
+        "responses": answer("A page of features", schema, GEOJSON, "404", "413"),
     }
 
 
 def document(base: str) -> dict[str, Any]:
     ogc = reverse("maps:ogc-landing").rstrip("/")
+    tilejson = reverse("maps:layer-tilejson", args=["{collectionId}"])
+    schemas = dict(COMMON_SCHEMAS)
     paths: dict[str, Any] = {
         "/": {
             "get": {
                 "summary": "Landing page",
                 "operationId": "landing",
-                "responses": answer("Links to the API's resources"),
+                "responses": answer("Links to the API's resources", "LandingPage"),
             }
         },
         "/conformance": {
             "get": {
                 "summary": "Conformance classes",
                 "operationId": "conformance",
-                "responses": answer("The conformance classes"),
+                "responses": answer("The conformance classes", "Conformance"),
             }
         },
         "/collections": {
             "get": {
                 "summary": "Collections",
                 "operationId": "collections",
-                "responses": answer("Every collection"),
+                "responses": answer("Every collection", "Collections"),
             }
         },
         "/collections/{collectionId}": {
@@ -152,7 +402,7 @@ def document(base: str) -> dict[str, Any]:
                 "summary": "One collection",
                 "operationId": "collection",
                 "parameters": [COLLECTION_ID],
-                "responses": {**answer("The collection"), "404": NOT_FOUND},
+                "responses": answer("The collection", "Collection", JSON, "404"),
             }
         },
         "/collections/{collectionId}/queryables": {
@@ -160,28 +410,50 @@ def document(base: str) -> dict[str, Any]:
                 "summary": "Queryables",
                 "operationId": "queryables",
                 "parameters": [COLLECTION_ID],
-                "responses": {
-                    **answer(
-                        "JSON Schema of the queryables", "application/schema+json"
-                    ),
-                    "404": NOT_FOUND,
-                },
+                "responses": answer(
+                    "JSON Schema of the queryables", "Queryables", SCHEMA_JSON, "404"
+                ),
             }
         },
-        "/collections/{collectionId}/items": {"get": items_operation(None, "Any")},
+        "/collections/{collectionId}/items": {
+            "get": items_operation(None, "Any", "FeatureCollection")
+        },
         "/collections/{collectionId}/items/{featureId}": {
             "get": {
                 "summary": "One feature",
                 "operationId": "item",
                 "parameters": [COLLECTION_ID, FEATURE_ID],
-                "responses": {**answer("The feature", GEOJSON), "404": NOT_FOUND},
+                "responses": answer("The feature", "Feature", GEOJSON, "404"),
             }
         },
     }
     for name, layer in LAYERS.items():
+        typed = layer_schemas(name, layer)
+        schemas.update(typed)
+        collection = next(key for key in typed if key.endswith("FeatureCollection"))
         paths[f"/collections/{name}/items"] = {
-            "get": items_operation(name, layer.title)
+            "get": items_operation(name, layer.title, collection)
         }
+    # A feature of any collection has the properties of one of them.
+    schemas["Feature"] = {
+        **FEATURE,
+        "properties": {
+            **FEATURE["properties"],
+            "properties": {
+                "anyOf": [ref(key) for key in schemas if key.endswith("Properties")]
+            },
+        },
+    }
+    # The vector tiles sit beside the OGC API, not under it.
+    paths[tilejson.replace("%7B", "{").replace("%7D", "}")] = {
+        "servers": [{"url": base}],
+        "get": {
+            "summary": "A collection's vector tiles (TileJSON)",
+            "operationId": "tilejson",
+            "parameters": [COLLECTION_ID],
+            "responses": answer("TileJSON 3.0", "TileJSON", JSON, "404"),
+        },
+    }
     return {
         "openapi": "3.0.3",
         "info": {
@@ -196,6 +468,7 @@ def document(base: str) -> dict[str, Any]:
         },
         "servers": [{"url": base + ogc}],
         "paths": paths,
+        "components": {"schemas": schemas},
     }
 
 

@@ -53,7 +53,8 @@ class RequestLogMiddleware:
         user = getattr(request, "user", None)
         level = (
             logging.DEBUG
-            if request.path in ("/healthz", "/readyz")
+            if getattr(request.resolver_match, "url_name", None)
+            in ("healthz", "readyz")
             else logging.WARNING
             if response.status_code >= 500
             else logging.INFO

@@ -4,15 +4,19 @@ import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from cases.models import Facility
-from districts.apis import area_ref
+from districts.apis import AreaRefSerializer, area_ref
 from districts.models import CustomArea, District
 from districts.selectors import custom_area_by_id, district_by_ref
 from forums.models import Forum, Meeting
+from web.openapi import GeometryField
 
 
 class WritesNeedSignIn(APIView):
@@ -42,6 +46,45 @@ def area_of(request: Request, data: dict[str, Any]) -> District | CustomArea:
     return custom_area_by_id(data.pop("custom_area"), viewer=request.user)
 
 
+class ForumSerializer(serializers.Serializer):
+    """What ``forum_row`` answers."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    area = AreaRefSerializer(allow_null=True)
+    custom_area = inline_serializer(
+        "ForumCustomArea",
+        {"id": serializers.IntegerField(), "name_fi": serializers.CharField()},
+        allow_null=True,
+    )
+    venue_facility = serializers.IntegerField(allow_null=True)
+    venue_address = serializers.CharField()
+    url = serializers.URLField()
+    feeds = inline_serializer(
+        "ForumFeeds", {"atom": serializers.URLField(), "ics": serializers.URLField()}
+    )
+
+
+class MeetingSerializer(serializers.Serializer):
+    """What ``meeting_row`` answers."""
+
+    id = serializers.IntegerField()
+    forum = serializers.IntegerField()
+    title = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    venue_facility = serializers.IntegerField(allow_null=True)
+    venue = serializers.CharField()
+    venue_location = GeometryField(allow_null=True)
+    online_url = serializers.CharField()
+    languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=Meeting.Language.choices)
+    )
+    accessibility_notes = serializers.CharField()
+    url = serializers.URLField()
+
+
 def forum_row(request: Request, forum: Forum) -> dict[str, Any]:
     return {
         "id": forum.pk,
@@ -55,10 +98,14 @@ def forum_row(request: Request, forum: Forum) -> dict[str, Any]:
         ),
         "venue_facility": forum.venue_facility_id,
         "venue_address": forum.venue_address,
-        "url": request.build_absolute_uri(f"/api/v1/forums/{forum.pk}/"),
+        "url": request.build_absolute_uri(
+            reverse("forums:forum-detail", args=[forum.pk])
+        ),
         "feeds": {
-            "atom": request.build_absolute_uri(f"/forums/{forum.pk}/meetings.atom"),
-            "ics": request.build_absolute_uri(f"/forums/{forum.pk}/meetings.ics"),
+            kind: request.build_absolute_uri(
+                reverse(f"forums:forum-meetings-{kind}", kwargs={"forum": forum.pk})
+            )
+            for kind in ("atom", "ics")
         },
     }
 
@@ -77,7 +124,9 @@ def meeting_row(request: Request, meeting: Meeting) -> dict[str, Any]:
         "online_url": meeting.online_url,
         "languages": meeting.languages,
         "accessibility_notes": meeting.accessibility_notes,
-        "url": request.build_absolute_uri(f"/api/v1/meetings/{meeting.pk}/"),
+        "url": request.build_absolute_uri(
+            reverse("forums:meeting-detail", args=[meeting.pk])
+        ),
     }
 
 

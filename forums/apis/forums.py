@@ -9,13 +9,14 @@ from rest_framework.response import Response
 from districts.selectors import custom_area_by_id, district_by_ref
 from forums import selectors, services
 from forums.apis.base import (
+    ForumSerializer,
     WritesNeedSignIn,
     area_of,
     forum_row,
     with_facility,
 )
 from forums.models import Forum
-from web.pagination import paginated
+from web.pagination import paginated, paginated_schema
 
 
 class ForumInputSerializer(serializers.Serializer):
@@ -37,8 +38,10 @@ class ForumListApi(WritesNeedSignIn):
         parameters=[
             OpenApiParameter("area", OpenApiTypes.STR),
             OpenApiParameter("custom_area", OpenApiTypes.INT),
+            OpenApiParameter("limit", OpenApiTypes.INT),
+            OpenApiParameter("offset", OpenApiTypes.INT),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses=paginated_schema("PaginatedForumList", ForumSerializer),
     )
     def get(self, request: Request) -> Response:
         params = request.query_params
@@ -51,7 +54,7 @@ class ForumListApi(WritesNeedSignIn):
         )
         return paginated(self, request, forums, forum_row)
 
-    @extend_schema(request=ForumInputSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=ForumInputSerializer, responses={201: ForumSerializer})
     def post(self, request: Request) -> Response:
         serializer = ForumInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -71,11 +74,11 @@ def forum_or_404(request: Request, pk: int) -> Forum:
 
 
 class ForumDetailApi(WritesNeedSignIn):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses=ForumSerializer)
     def get(self, request: Request, pk: int) -> Response:
         return Response(forum_row(request, forum_or_404(request, pk)))
 
-    @extend_schema(request=ForumInputSerializer, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=ForumInputSerializer, responses=ForumSerializer)
     def patch(self, request: Request, pk: int) -> Response:
         forum = forum_or_404(request, pk)
         serializer = ForumInputSerializer(data=request.data, partial=True)
@@ -88,6 +91,7 @@ class ForumDetailApi(WritesNeedSignIn):
         )
         return Response(forum_row(request, forum))
 
+    @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: int) -> Response:
         services.forum_delete(actor=request.user, forum=forum_or_404(request, pk))
         return Response(status=status.HTTP_204_NO_CONTENT)

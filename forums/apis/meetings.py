@@ -4,7 +4,12 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -14,6 +19,7 @@ from rest_framework.views import APIView
 from cases.models import BudgetProposal, Case
 from forums import selectors, services
 from forums.apis.base import (
+    MeetingSerializer,
     WritesNeedSignIn,
     by_id,
     meeting_row,
@@ -22,7 +28,7 @@ from forums.apis.base import (
 from forums.apis.forums import forum_or_404
 from forums.models import AgendaItem, Meeting
 from geo.params import parse_geometry
-from web.pagination import paginated
+from web.pagination import paginated, paginated_schema
 
 
 class MeetingInputSerializer(serializers.Serializer):
@@ -58,13 +64,19 @@ class MeetingInputSerializer(serializers.Serializer):
 class ForumMeetingListApi(WritesNeedSignIn):
     """A forum's meetings, earliest first; POST schedules one."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("limit", OpenApiTypes.INT),
+            OpenApiParameter("offset", OpenApiTypes.INT),
+        ],
+        responses=paginated_schema("PaginatedMeetingList", MeetingSerializer),
+    )
     def get(self, request: Request, pk: int) -> Response:
         forum = forum_or_404(request, pk)
         meetings = selectors.meeting_list(viewer=request.user, forum=forum)
         return paginated(self, request, meetings, meeting_row)
 
-    @extend_schema(request=MeetingInputSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=MeetingInputSerializer, responses={201: MeetingSerializer})
     def post(self, request: Request, pk: int) -> Response:
         forum = forum_or_404(request, pk)
         serializer = MeetingInputSerializer(data=request.data)
@@ -85,10 +97,28 @@ def meeting_or_404(request: Request, pk: int) -> Meeting:
     return meeting
 
 
+class AgendaItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    title = serializers.CharField()
+    case = serializers.IntegerField(allow_null=True)
+    proposal = serializers.IntegerField(allow_null=True)
+    notes = serializers.CharField()
+
+
+class MeetingDetailSerializer(MeetingSerializer):
+    agenda = AgendaItemSerializer(many=True)
+    minutes = inline_serializer(
+        "MeetingMinutes",
+        {"body": serializers.CharField(), "published_at": serializers.DateTimeField()},
+        allow_null=True,
+    )
+
+
 class MeetingDetailApi(WritesNeedSignIn):
     """One meeting with its agenda and minutes."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses=MeetingDetailSerializer)
     def get(self, request: Request, pk: int) -> Response:
         meeting = meeting_or_404(request, pk)
         minutes = getattr(meeting, "minutes", None)
@@ -114,7 +144,7 @@ class MeetingDetailApi(WritesNeedSignIn):
             }
         )
 
-    @extend_schema(request=MeetingInputSerializer, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=MeetingInputSerializer, responses=MeetingSerializer)
     def patch(self, request: Request, pk: int) -> Response:
         meeting = meeting_or_404(request, pk)
         serializer = MeetingInputSerializer(data=request.data, partial=True)
@@ -126,6 +156,7 @@ class MeetingDetailApi(WritesNeedSignIn):
         )
         return Response(meeting_row(request, meeting_or_404(request, meeting.pk)))
 
+    @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: int) -> Response:
         services.meeting_delete(actor=request.user, meeting=meeting_or_404(request, pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -136,12 +167,25 @@ class AgendaItemCreateApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema_serializer(component_name="AgendaItemInput")
     class InputSerializer(serializers.Serializer):
         case = serializers.IntegerField(required=False)
         proposal = serializers.IntegerField(required=False)
         notes = serializers.CharField(required=False, allow_blank=True)
 
-    @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            201: inline_serializer(
+                "AgendaItemCreated",
+                {
+                    "id": serializers.IntegerField(),
+                    "position": serializers.IntegerField(),
+                    "title": serializers.CharField(),
+                },
+            )
+        },
+    )
     def post(self, request: Request, pk: int) -> Response:
         meeting = meeting_or_404(request, pk)
         serializer = self.InputSerializer(data=request.data)
@@ -163,6 +207,7 @@ class AgendaItemCreateApi(APIView):
 class AgendaItemDeleteApi(APIView):
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: int) -> Response:
         item = AgendaItem.objects.filter(
             pk=pk, meeting__in=selectors.meetings_visible_to(request.user)
@@ -178,10 +223,20 @@ class MinutesPublishApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema_serializer(component_name="MinutesInput")
     class InputSerializer(serializers.Serializer):
         body = serializers.CharField()
 
-    @extend_schema(request=InputSerializer, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=InputSerializer,
+        responses=inline_serializer(
+            "MinutesPublished",
+            {
+                "meeting": serializers.IntegerField(),
+                "published_at": serializers.DateTimeField(),
+            },
+        ),
+    )
     def put(self, request: Request, pk: int) -> Response:
         meeting = meeting_or_404(request, pk)
         serializer = self.InputSerializer(data=request.data)

@@ -3,18 +3,22 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import (
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from districts.apis import area_ref
+from cases.models import BudgetProposal, Case
+from districts.apis import AreaRefSerializer, area_ref
 from districts.selectors import custom_area_by_id, district_by_ref
 from forums import selectors, services
-from forums.apis.base import meeting_row
+from forums.apis.base import MeetingSerializer, meeting_row
 
 
 class FollowListApi(APIView):
@@ -22,12 +26,20 @@ class FollowListApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema_serializer(component_name="FollowInput")
     class InputSerializer(serializers.Serializer):
         area = serializers.CharField(required=False, help_text="<level>:<code>")
         custom_area = serializers.IntegerField(required=False)
         forum = serializers.IntegerField(required=False)
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema_serializer(component_name="Follow")
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        area = AreaRefSerializer(allow_null=True)
+        custom_area = serializers.IntegerField(allow_null=True)
+        forum = serializers.IntegerField(allow_null=True)
+
+    @extend_schema(responses=OutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         follows = selectors.follow_list(user=request.user)  # type: ignore[arg-type]
         return Response(
@@ -42,7 +54,12 @@ class FollowListApi(APIView):
             ]
         )
 
-    @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            201: inline_serializer("FollowCreated", {"id": serializers.IntegerField()})
+        },
+    )
     def post(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -68,6 +85,7 @@ class FollowListApi(APIView):
 class FollowDeleteApi(APIView):
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: int) -> Response:
         follow = selectors.follow_list(user=request.user).filter(pk=pk).first()  # type: ignore[arg-type]
         if follow is None:
@@ -81,7 +99,34 @@ class DashboardApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema_serializer(component_name="Dashboard")
+    class OutputSerializer(serializers.Serializer):
+        since = serializers.DateTimeField(allow_null=True)
+        case_count = serializers.IntegerField()
+        cases = inline_serializer(
+            "DashboardCase",
+            {
+                "id": serializers.IntegerField(),
+                "title": serializers.CharField(),
+                "status": serializers.ChoiceField(choices=Case.Status.choices),
+            },
+            many=True,
+        )
+        proposal_count = serializers.IntegerField()
+        proposals = inline_serializer(
+            "DashboardProposal",
+            {
+                "id": serializers.IntegerField(),
+                "title": serializers.CharField(),
+                "status": serializers.ChoiceField(
+                    choices=BudgetProposal.Status.choices
+                ),
+            },
+            many=True,
+        )
+        meetings = MeetingSerializer(many=True)
+
+    @extend_schema(responses=OutputSerializer)
     def get(self, request: Request) -> Response:
         now = timezone.now()
         since = services.dashboard_visit(user=request.user, at=now)  # type: ignore[arg-type]

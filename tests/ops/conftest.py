@@ -13,7 +13,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
-from django.db import connection
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
 from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -107,3 +108,14 @@ def scratch_cluster(test_database_url, tmp_path_factory):
         yield cluster
     finally:
         cluster.db("destroy")
+
+
+@pytest.fixture
+def keep_test_connection(db):
+    """In-process WSGI calls (schemathesis) keep the connection that holds
+    the test's transaction, as Django's test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

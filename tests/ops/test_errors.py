@@ -90,3 +90,13 @@ def test_request_log_is_one_json_object_per_request(client, caplog):
     assert entry["method"] == "GET"
     assert entry["duration_ms"] >= 0
     assert "60.1" not in json.dumps(entry)
+
+
+def test_health_checks_are_logged_only_at_debug_level(client, caplog):
+    import logging
+
+    with caplog.at_level(logging.DEBUG, logger="piiri.request"):
+        client.get("/healthz")
+        client.get("/no-such-page/", HTTP_ACCEPT="text/html")
+    levels = {r.path: r.levelno for r in caplog.records if r.name == "piiri.request"}
+    assert levels == {"/healthz": logging.DEBUG, "/no-such-page/": logging.INFO}
