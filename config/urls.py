@@ -37,6 +37,7 @@ urlpatterns = [
         name="budgeting-round-page",
     ),
     path("", include("forums.urls")),
+    path("", include("feedback.urls")),
 ]
 urlpatterns += [path("", include("maps.urls"))]
 
