@@ -26,7 +26,12 @@ from feedback.learning import (
     majority_unit,
 )
 
-DATA = ROOT / "fixtures" / "feedback" / "helsinki_feedback_open311_2014-12_2015-08.geojson.gz"
+DATA = (
+    ROOT
+    / "fixtures"
+    / "feedback"
+    / "helsinki_feedback_open311_2014-12_2015-08.geojson.gz"
+)
 # Dec 2014 - Jun 2015 to learn from (619 records), Jul - Aug 2015 to test.
 TEST_FROM = "2015-07"
 FALLBACK = "(fallback queue)"
@@ -79,9 +84,7 @@ def main() -> None:
     train_months = sorted({m for m, _ in records if m < TEST_FROM})
     test_months = sorted({m for m, _ in records if m >= TEST_FROM})
     unseen = sum(
-        1
-        for row in test
-        if row.service_code not in {r.service_code for r in train}
+        1 for row in test if row.service_code not in {r.service_code for r in train}
     )
     data = {
         "data_file": str(DATA.relative_to(ROOT)),
@@ -114,7 +117,7 @@ def main() -> None:
         ["unit", "n", *results],
     )
     markdown = f"""
-Data: `{data['data_file']}` (sha256 {data['data_sha256'][:16]}…), the City's
+Data: `{data["data_file"]}` (sha256 {data["data_sha256"][:16]}…), the City's
 Open311 records with the unit that handled each. Trained on
 {train_months[0]}..{train_months[-1]} ({len(train)} records), tested on
 {test_months[0]}..{test_months[-1]} ({len(test)} records; {unseen} of them of a

@@ -1,12 +1,12 @@
 """The City's feedback history (Open311 GeoReport v2 records) into
 Feedback, with its services, units and replies.
 
-The routing defaults are relearned from the imported history afterwards
-(feedback.routing). Matched on ``service_request_id``, so a re-import updates in place and a
-file imported twice changes nothing. Points outside Helsinki are kept and
-linked to no area. Imported records the file no longer has are deleted,
-unless that is more than ``MAX_DELETE_SHARE`` of them and ``force`` is off
-(as the area import guards its levels).
+Matched on ``service_request_id``, so a re-import updates in place and a
+file imported twice changes nothing. The routing defaults are relearned
+from the imported history afterwards (feedback.routing). Points outside
+Helsinki are kept and linked to no area. Imported records the file no
+longer has are deleted, unless that is more than ``MAX_DELETE_SHARE`` of
+them and ``force`` is off (as the area import guards its levels).
 """
 
 from pathlib import Path
@@ -25,7 +25,9 @@ from feedback.routing import learned_routes_refresh
 from geo.sources import ImportReport, read_rows, to_geos
 
 Origin = Feedback.Origin
-HELSINKI_FEEDBACK = Path("feedback") / "helsinki_feedback_open311_2014-12_2015-08.geojson.gz"
+HELSINKI_FEEDBACK = (
+    Path("feedback") / "helsinki_feedback_open311_2014-12_2015-08.geojson.gz"
+)
 
 
 def import_feedback(

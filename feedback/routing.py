@@ -65,9 +65,7 @@ def route(
     majors = [area.pk for area in areas if area.level == LEARNED_LEVEL]
     learned = {
         route.area_id: route
-        for route in LearnedRoute.objects.filter(service=service).select_related(
-            "unit"
-        )
+        for route in LearnedRoute.objects.filter(service=service).select_related("unit")
     }
     for area_id in [*majors, None]:
         if area_id in learned:

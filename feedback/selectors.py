@@ -61,8 +61,10 @@ def _datetime(params: Mapping[str, str], name: str) -> datetime | None:
         value = None
     if value is None or value.tzinfo is None:
         raise ValidationError(
-            {name: f"Must be a W3C date and time with a zone, e.g. "
-             f"2015-06-01T00:00:00Z; got {raw[:40]!r}."}
+            {
+                name: f"Must be a W3C date and time with a zone, e.g. "
+                f"2015-06-01T00:00:00Z; got {raw[:40]!r}."
+            }
         )
     return value
 
@@ -89,8 +91,10 @@ def feedback_requests(params: Mapping[str, str]) -> QuerySet[Feedback]:
         unknown = sorted(set(wanted) - set(Feedback.Status.values))
         if unknown:
             raise ValidationError(
-                {"status": f"Unknown status {', '.join(unknown)[:40]!r}; use open "
-                 "or closed."}
+                {
+                    "status": f"Unknown status {', '.join(unknown)[:40]!r}; use open "
+                    "or closed."
+                }
             )
         rows = rows.filter(status__in=wanted)
     start, end = _datetime(params, "start_date"), _datetime(params, "end_date")
@@ -110,9 +114,7 @@ def feedback_requests(params: Mapping[str, str]) -> QuerySet[Feedback]:
             raise ValidationError(
                 {"radius": f"Must be between 0 and {MAX_RADIUS_METRES} metres."}
             )
-        rows = rows.filter(
-            location__dwithin=(point_at(lon=lon, lat=lat), D(m=radius))
-        )
+        rows = rows.filter(location__dwithin=(point_at(lon=lon, lat=lat), D(m=radius)))
     if raw := params.get("area"):
         area = district_by_ref(raw)
         if area is None:
@@ -149,7 +151,9 @@ def feedback_summary(area: District) -> dict[str, Any]:
     categories = []
     for row in rows:
         total = row["open"] + row["closed"]
-        service = Service(code=row["service__code"] or "", name=row["service__name"] or "")
+        service = Service(
+            code=row["service__code"] or "", name=row["service__name"] or ""
+        )
         categories.append(
             {
                 "code": service.code,
@@ -161,8 +165,9 @@ def feedback_summary(area: District) -> dict[str, Any]:
             }
         )
     categories.sort(key=lambda c: (-c["total"], c["code"]))
-    open_, closed = sum(c["open"] for c in categories), sum(
-        c["closed"] for c in categories
+    open_, closed = (
+        sum(c["open"] for c in categories),
+        sum(c["closed"] for c in categories),
     )
     return {
         "categories": categories,
@@ -178,4 +183,3 @@ def feedback_summary(area: District) -> dict[str, Any]:
 
 def feedback_recent(area: District, *, limit: int) -> QuerySet[Feedback]:
     return feedback_public().filter(areas=area.pk).order_by("-requested_at")[:limit]
-

@@ -19,9 +19,9 @@ from django.utils.dateparse import parse_datetime
 
 from cases.models import Facility
 from cases.services.links import areas_link
+from districts.audit import audit_record
 from districts.models import AuditLog
 from districts.permissions import AnyUser, can_handle_feedback, ensure
-from districts.audit import audit_record
 from feedback.models import (
     ApiKey,
     ContactDetails,
@@ -89,8 +89,8 @@ def _answers(service: Service, given: dict[str, Any]) -> dict[str, Any]:
 
 def _answer(question: ServiceAttribute, value: Any) -> Any:
     name = f"attribute[{question.code}]"
-    Datatype = ServiceAttribute.Datatype
-    if question.datatype == Datatype.MULTI:
+    datatype = ServiceAttribute.Datatype
+    if question.datatype == datatype.MULTI:
         values = value if isinstance(value, list) else [value]
         wrong = [str(v) for v in values if str(v) not in question.value_keys()]
         if wrong:
@@ -99,14 +99,14 @@ def _answer(question: ServiceAttribute, value: Any) -> Any:
     if isinstance(value, list):
         raise ValidationError({name: "One value only."})
     text = str(value).strip()
-    if question.datatype == Datatype.SINGLE and text not in question.value_keys():
+    if question.datatype == datatype.SINGLE and text not in question.value_keys():
         raise ValidationError({name: f"Not among the choices: {text[:40]!r}."})
-    if question.datatype == Datatype.NUMBER:
+    if question.datatype == datatype.NUMBER:
         try:
             Decimal(text)
         except InvalidOperation:
             raise ValidationError({name: f"Not a number: {text[:40]!r}."}) from None
-    if question.datatype == Datatype.DATETIME and parse_datetime(text) is None:
+    if question.datatype == datatype.DATETIME and parse_datetime(text) is None:
         raise ValidationError({name: f"Not a date and time: {text[:40]!r}."})
     if len(text) > MAX_DESCRIPTION:
         raise ValidationError({name: f"At most {MAX_DESCRIPTION} characters."})
@@ -142,9 +142,7 @@ def feedback_create(
     if not description:
         raise ValidationError({"description": "Say what the feedback is about."})
     if len(description) > MAX_DESCRIPTION:
-        raise ValidationError(
-            {"description": f"At most {MAX_DESCRIPTION} characters."}
-        )
+        raise ValidationError({"description": f"At most {MAX_DESCRIPTION} characters."})
     title = title.strip()
     if len(title) > MAX_TITLE:
         raise ValidationError({"title": f"At most {MAX_TITLE} characters."})
@@ -157,13 +155,17 @@ def feedback_create(
     if service.needs_location:
         if location is None:
             raise ValidationError(
-                {"lat": f"Service {service.code} needs a point (lat/long) or a "
-                 "facility."}
+                {
+                    "lat": f"Service {service.code} needs a point (lat/long) or a "
+                    "facility."
+                }
             )
         if not areas_at(location):
             raise ValidationError(
-                {"lat": "The point is outside Helsinki; the City handles "
-                 "feedback about Helsinki only."}
+                {
+                    "lat": "The point is outside Helsinki; the City handles "
+                    "feedback about Helsinki only."
+                }
             )
     if media_url:
         try:

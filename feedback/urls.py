@@ -1,6 +1,6 @@
 from django.urls import path
 
-from feedback import views
+from feedback import pages, views
 
 app_name = "feedback"
 
@@ -19,4 +19,12 @@ urlpatterns = [
         views.request_detail,
         name="open311-request",
     ),
+]
+
+# Residents' pages, mounted under a language prefix by config/urls.py in
+# the "feedback-pages" namespace.
+page_urlpatterns = [
+    path("", pages.list_page, name="list"),
+    path("new/", pages.new_page, name="new"),
+    path("<str:request_id>/", pages.detail_page, name="detail"),
 ]

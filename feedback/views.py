@@ -32,7 +32,7 @@ MAX_BODY_BYTES = 64_000
 View = Callable[..., HttpResponse]
 
 
-class Refused(Exception):
+class RefusedError(Exception):
     """A request the service will not take, with its status code."""
 
     def __init__(
@@ -59,7 +59,9 @@ def open311(view: View) -> View:
     format, in that format."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
+    def wrapped(
+        request: HttpRequest, *args: Any, fmt: str, **kwargs: Any
+    ) -> HttpResponse:
         if fmt not in georeport.FORMATS:
             return georeport.errors(
                 "json", 400, [f"Format {fmt[:10]!r} is not offered; use json or xml."]
@@ -68,7 +70,7 @@ def open311(view: View) -> View:
             return view(request, *args, fmt=fmt, **kwargs)
         except ValidationError as error:
             return georeport.errors(fmt, 400, descriptions(error))
-        except Refused as error:
+        except RefusedError as error:
             response = georeport.errors(fmt, error.status, [error.description])
             if error.retry_after is not None:
                 response["Retry-After"] = str(error.retry_after)
@@ -145,7 +147,7 @@ def request_detail(request: HttpRequest, request_id: str, *, fmt: str) -> HttpRe
 def _params(request: HttpRequest) -> QueryDict:
     size = int(request.headers.get("Content-Length") or 0)
     if size > MAX_BODY_BYTES:
-        raise Refused(
+        raise RefusedError(
             413, f"The request body is {size} bytes; at most {MAX_BODY_BYTES}."
         )
     if request.content_type == "application/json":
@@ -163,7 +165,9 @@ def _params(request: HttpRequest) -> QueryDict:
     return request.POST
 
 
-def _client(request: HttpRequest, params: QueryDict) -> tuple[ApiKey | None, ScopeThrottle]:
+def _client(
+    request: HttpRequest, params: QueryDict
+) -> tuple[ApiKey | None, ScopeThrottle]:
     """Who posts: a client application by its key, or a signed-in
     resident whose session passes the CSRF check."""
     raw = params.get("api_key") or request.GET.get("api_key") or ""
@@ -174,9 +178,7 @@ def _client(request: HttpRequest, params: QueryDict) -> tuple[ApiKey | None, Sco
         return key, ClientKeyThrottle(ident=f"open311-{key.pk}", rate=key.rate)
     if not can_give_feedback(request.user):
         raise PermissionDenied("Give an api_key, or sign in, to post feedback.")
-    if CsrfViewMiddleware(lambda r: HttpResponse()).process_view(
-        request, None, (), {}
-    ):
+    if CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, None, (), {}):
         raise PermissionDenied("CSRF check failed; send the form's csrf token.")
     return None, FeedbackThrottle()
 
@@ -196,8 +198,10 @@ def _facility_id(params: QueryDict) -> int | None:
     kind = params.get("service_object_type") or "facility"
     if kind != "facility" or not raw.isdigit():
         raise ValidationError(
-            {"service_object_id": "Must be a Piiri facility id "
-             "(service_object_type=facility)."}
+            {
+                "service_object_id": "Must be a Piiri facility id "
+                "(service_object_type=facility)."
+            }
         )
     return int(raw)
 
@@ -216,7 +220,7 @@ def _post(request: HttpRequest, fmt: str) -> HttpResponse:
     key, throttle = _client(request, params)
     if not throttle.allow_request(request, None):
         wait = max(1, round(throttle.wait() or 1))
-        raise Refused(
+        raise RefusedError(
             429, f"Too many requests; try again in {wait} seconds.", retry_after=wait
         )
     feedback = feedback_create(

@@ -9,186 +9,661 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0002_location_web'),
-        ('districts', '0002_roles_and_audit'),
+        ("cases", "0002_location_web"),
+        ("districts", "0002_roles_and_audit"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApiKey',
+            name="ApiKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='application')),
-                ('digest', models.CharField(max_length=64, unique=True, verbose_name='key digest')),
-                ('rate', models.CharField(default='100/hour', help_text='Posts allowed per second, min, hour or day, e.g. 100/hour.', max_length=20, verbose_name='rate limit')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        max_length=100, unique=True, verbose_name="application"
+                    ),
+                ),
+                (
+                    "digest",
+                    models.CharField(
+                        max_length=64, unique=True, verbose_name="key digest"
+                    ),
+                ),
+                (
+                    "rate",
+                    models.CharField(
+                        default="100/hour",
+                        help_text="Posts allowed per second, min, hour or day, e.g. 100/hour.",
+                        max_length=20,
+                        verbose_name="rate limit",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="created"),
+                ),
             ],
             options={
-                'verbose_name': 'Open311 API key',
-                'verbose_name_plural': 'Open311 API keys',
-                'ordering': ['name'],
+                "verbose_name": "Open311 API key",
+                "verbose_name_plural": "Open311 API keys",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='service code')),
-                ('name', models.CharField(blank=True, max_length=200, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('group', models.CharField(blank=True, max_length=100, verbose_name='group')),
-                ('keywords', models.CharField(blank=True, max_length=200, verbose_name='keywords')),
-                ('accepts_new', models.BooleanField(default=True, help_text='Listed in /services and open for new feedback; codes known only from imported history are not.', verbose_name='accepts new feedback')),
-                ('needs_location', models.BooleanField(default=True, help_text='New feedback must give a point in Helsinki or a facility.', verbose_name='needs a location')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=20, unique=True, verbose_name="service code"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(blank=True, max_length=200, verbose_name="name"),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, verbose_name="description"),
+                ),
+                (
+                    "group",
+                    models.CharField(blank=True, max_length=100, verbose_name="group"),
+                ),
+                (
+                    "keywords",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="keywords"
+                    ),
+                ),
+                (
+                    "accepts_new",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Listed in /services and open for new feedback; codes known only from imported history are not.",
+                        verbose_name="accepts new feedback",
+                    ),
+                ),
+                (
+                    "needs_location",
+                    models.BooleanField(
+                        default=True,
+                        help_text="New feedback must give a point in Helsinki or a facility.",
+                        verbose_name="needs a location",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service',
-                'verbose_name_plural': 'services',
-                'ordering': ['code'],
+                "verbose_name": "service",
+                "verbose_name_plural": "services",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Feedback',
+            name="Feedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('location', django.contrib.gis.db.models.fields.GeometryField(blank=True, null=True, srid=3067)),
-                ('location_web', models.GeneratedField(db_persist=True, expression=django.contrib.gis.db.models.functions.Transform('location', 3857), output_field=django.contrib.gis.db.models.fields.GeometryField(null=True, spatial_index=False, srid=3857))),
-                ('service_request_id', models.CharField(max_length=40, unique=True, verbose_name='service request id')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='title')),
-                ('description', models.TextField(verbose_name='description')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('media_url', models.URLField(blank=True, max_length=500, verbose_name='picture')),
-                ('status', models.CharField(choices=[('open', 'open'), ('closed', 'closed')], default='open', max_length=10, verbose_name='status')),
-                ('detailed_status', models.CharField(blank=True, max_length=100, verbose_name='detailed status')),
-                ('routed_by', models.CharField(blank=True, choices=[('rule', 'a declared rule'), ('history', 'the unit that handled most such feedback'), ('fallback', 'the fallback queue'), ('staff', 'staff'), ('imported', "the City's record")], max_length=10, verbose_name='routed by')),
-                ('attributes', models.JSONField(blank=True, default=dict, verbose_name='answers')),
-                ('origin', models.CharField(choices=[('imported', "imported from the City's service"), ('piiri', 'given in Piiri')], default='piiri', max_length=10, verbose_name='origin')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='given')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='updated')),
-                ('api_key', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='feedback.apikey', verbose_name='client application')),
-                ('areas', models.ManyToManyField(blank=True, editable=False, related_name='%(class)s_items', to='districts.district', verbose_name='official areas')),
-                ('facility', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='feedback', to='cases.facility', verbose_name='facility')),
-                ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='feedback', to='feedback.service', verbose_name='service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "location",
+                    django.contrib.gis.db.models.fields.GeometryField(
+                        blank=True, null=True, srid=3067
+                    ),
+                ),
+                (
+                    "location_web",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=django.contrib.gis.db.models.functions.Transform(
+                            "location", 3857
+                        ),
+                        output_field=django.contrib.gis.db.models.fields.GeometryField(
+                            null=True, spatial_index=False, srid=3857
+                        ),
+                    ),
+                ),
+                (
+                    "service_request_id",
+                    models.CharField(
+                        max_length=40, unique=True, verbose_name="service request id"
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(blank=True, max_length=200, verbose_name="title"),
+                ),
+                ("description", models.TextField(verbose_name="description")),
+                (
+                    "address",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="address"
+                    ),
+                ),
+                (
+                    "media_url",
+                    models.URLField(blank=True, max_length=500, verbose_name="picture"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "open"), ("closed", "closed")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "detailed_status",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="detailed status"
+                    ),
+                ),
+                (
+                    "routed_by",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("rule", "a declared rule"),
+                            ("history", "the unit that handled most such feedback"),
+                            ("fallback", "the fallback queue"),
+                            ("staff", "staff"),
+                            ("imported", "the City's record"),
+                        ],
+                        max_length=10,
+                        verbose_name="routed by",
+                    ),
+                ),
+                (
+                    "attributes",
+                    models.JSONField(blank=True, default=dict, verbose_name="answers"),
+                ),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("imported", "imported from the City's service"),
+                            ("piiri", "given in Piiri"),
+                        ],
+                        default="piiri",
+                        max_length=10,
+                        verbose_name="origin",
+                    ),
+                ),
+                (
+                    "requested_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="given"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="updated"
+                    ),
+                ),
+                (
+                    "api_key",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="feedback.apikey",
+                        verbose_name="client application",
+                    ),
+                ),
+                (
+                    "areas",
+                    models.ManyToManyField(
+                        blank=True,
+                        editable=False,
+                        related_name="%(class)s_items",
+                        to="districts.district",
+                        verbose_name="official areas",
+                    ),
+                ),
+                (
+                    "facility",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="feedback",
+                        to="cases.facility",
+                        verbose_name="facility",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="feedback",
+                        to="feedback.service",
+                        verbose_name="service",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'feedback',
-                'verbose_name_plural': 'feedback',
-                'ordering': ['-requested_at', '-id'],
+                "verbose_name": "feedback",
+                "verbose_name_plural": "feedback",
+                "ordering": ["-requested_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='StatusNote',
+            name="StatusNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='reply')),
-                ('author', models.CharField(help_text='The unit or person who replied.', max_length=200, verbose_name='by')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
-                ('origin', models.CharField(choices=[('imported', "imported from the City's service"), ('piiri', 'given in Piiri')], default='piiri', max_length=10, verbose_name='origin')),
-                ('feedback', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='feedback.feedback', verbose_name='feedback')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="reply")),
+                (
+                    "author",
+                    models.CharField(
+                        help_text="The unit or person who replied.",
+                        max_length=200,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="when"
+                    ),
+                ),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("imported", "imported from the City's service"),
+                            ("piiri", "given in Piiri"),
+                        ],
+                        default="piiri",
+                        max_length=10,
+                        verbose_name="origin",
+                    ),
+                ),
+                (
+                    "feedback",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="feedback.feedback",
+                        verbose_name="feedback",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reply',
-                'verbose_name_plural': 'replies',
-                'ordering': ['feedback', 'created_at', 'id'],
+                "verbose_name": "reply",
+                "verbose_name_plural": "replies",
+                "ordering": ["feedback", "created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
-                ('is_fallback', models.BooleanField(default=False, help_text='Feedback that no rule or history routes goes here.', verbose_name='fallback queue')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(max_length=200, unique=True, verbose_name="name"),
+                ),
+                (
+                    "is_fallback",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Feedback that no rule or history routes goes here.",
+                        verbose_name="fallback queue",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unit',
-                'verbose_name_plural': 'units',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_fallback', True)), fields=('is_fallback',), name='feedback_one_fallback_unit')],
+                "verbose_name": "unit",
+                "verbose_name_plural": "units",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_fallback", True)),
+                        fields=("is_fallback",),
+                        name="feedback_one_fallback_unit",
+                    )
+                ],
             },
         ),
         migrations.AddField(
-            model_name='feedback',
-            name='unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='feedback', to='feedback.unit', verbose_name='responsible unit'),
+            model_name="feedback",
+            name="unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="feedback",
+                to="feedback.unit",
+                verbose_name="responsible unit",
+            ),
         ),
         migrations.CreateModel(
-            name='ContactDetails',
+            name="ContactDetails",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('first_name', models.CharField(blank=True, max_length=100, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=100, verbose_name='last name')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='stored')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='signed-in user')),
-                ('feedback', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='contact', to='feedback.feedback', verbose_name='feedback')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="e-mail"
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="first name"
+                    ),
+                ),
+                (
+                    "last_name",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="last name"
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="phone"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="stored"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="signed-in user",
+                    ),
+                ),
+                (
+                    "feedback",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contact",
+                        to="feedback.feedback",
+                        verbose_name="feedback",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contact details',
-                'verbose_name_plural': 'contact details',
-                'indexes': [models.Index(fields=['created_at'], name='feedback_co_created_13d6c6_idx')],
+                "verbose_name": "contact details",
+                "verbose_name_plural": "contact details",
+                "indexes": [
+                    models.Index(
+                        fields=["created_at"], name="feedback_co_created_13d6c6_idx"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ServiceAttribute',
+            name="ServiceAttribute",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=50, verbose_name='code')),
-                ('datatype', models.CharField(choices=[('string', 'text line'), ('number', 'number'), ('datetime', 'date and time'), ('text', 'text'), ('singlevaluelist', 'one of a list'), ('multivaluelist', 'some of a list')], max_length=20, verbose_name='type')),
-                ('required', models.BooleanField(default=False, verbose_name='required')),
-                ('description', models.CharField(max_length=300, verbose_name='question')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('values', models.JSONField(blank=True, default=list, help_text='For lists: [{key, name}].', verbose_name='values')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attributes', to='feedback.service', verbose_name='service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("code", models.CharField(max_length=50, verbose_name="code")),
+                (
+                    "datatype",
+                    models.CharField(
+                        choices=[
+                            ("string", "text line"),
+                            ("number", "number"),
+                            ("datetime", "date and time"),
+                            ("text", "text"),
+                            ("singlevaluelist", "one of a list"),
+                            ("multivaluelist", "some of a list"),
+                        ],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "required",
+                    models.BooleanField(default=False, verbose_name="required"),
+                ),
+                (
+                    "description",
+                    models.CharField(max_length=300, verbose_name="question"),
+                ),
+                (
+                    "order",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="order"),
+                ),
+                (
+                    "values",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="For lists: [{key, name}].",
+                        verbose_name="values",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attributes",
+                        to="feedback.service",
+                        verbose_name="service",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service attribute',
-                'verbose_name_plural': 'service attributes',
-                'ordering': ['service', 'order', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('service', 'code'), name='feedback_attribute_code_unique')],
+                "verbose_name": "service attribute",
+                "verbose_name_plural": "service attributes",
+                "ordering": ["service", "order", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("service", "code"),
+                        name="feedback_attribute_code_unique",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RoutingRule',
+            name="RoutingRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('facility_kind', models.CharField(blank=True, choices=[('library', 'library'), ('youth_centre', 'youth centre'), ('playground', 'playground'), ('playpark', 'supervised playpark'), ('school', 'school'), ('daycare', 'day-care centre'), ('sports', 'sports facility'), ('culture', 'cultural centre'), ('health', 'health station'), ('other', 'other')], max_length=20, verbose_name='about a facility of kind')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='why')),
-                ('area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='districts.district', verbose_name='in area')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rules', to='feedback.service', verbose_name='service')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='feedback.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "facility_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("library", "library"),
+                            ("youth_centre", "youth centre"),
+                            ("playground", "playground"),
+                            ("playpark", "supervised playpark"),
+                            ("school", "school"),
+                            ("daycare", "day-care centre"),
+                            ("sports", "sports facility"),
+                            ("culture", "cultural centre"),
+                            ("health", "health station"),
+                            ("other", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="about a facility of kind",
+                    ),
+                ),
+                (
+                    "note",
+                    models.CharField(blank=True, max_length=200, verbose_name="why"),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="districts.district",
+                        verbose_name="in area",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rules",
+                        to="feedback.service",
+                        verbose_name="service",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="feedback.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'routing rule',
-                'verbose_name_plural': 'routing rules',
-                'ordering': ['service', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('service', 'area', 'facility_kind'), name='feedback_rule_unique', nulls_distinct=False)],
+                "verbose_name": "routing rule",
+                "verbose_name_plural": "routing rules",
+                "ordering": ["service", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("service", "area", "facility_kind"),
+                        name="feedback_rule_unique",
+                        nulls_distinct=False,
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LearnedRoute',
+            name="LearnedRoute",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('support', models.PositiveIntegerField(verbose_name='records')),
-                ('share', models.FloatField(verbose_name='share handled by the unit')),
-                ('area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='districts.district')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='learned_routes', to='feedback.service')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='feedback.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("support", models.PositiveIntegerField(verbose_name="records")),
+                ("share", models.FloatField(verbose_name="share handled by the unit")),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="districts.district",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="learned_routes",
+                        to="feedback.service",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="feedback.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'learned route',
-                'verbose_name_plural': 'learned routes',
-                'constraints': [models.UniqueConstraint(fields=('service', 'area'), name='feedback_learned_route_unique', nulls_distinct=False)],
+                "verbose_name": "learned route",
+                "verbose_name_plural": "learned routes",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("service", "area"),
+                        name="feedback_learned_route_unique",
+                        nulls_distinct=False,
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='feedback',
-            index=models.Index(fields=['requested_at'], name='feedback_fe_request_85fedb_idx'),
+            model_name="feedback",
+            index=models.Index(
+                fields=["requested_at"], name="feedback_fe_request_85fedb_idx"
+            ),
         ),
     ]

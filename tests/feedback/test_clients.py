@@ -86,8 +86,15 @@ def test_gdal_reads_the_feedback_collection(server):
     assert "Geometry: Point" in result.stdout
     assert "service_code: String" in result.stdout
     features = subprocess.run(
-        ["ogrinfo", "-ro", "-q", f"OAPIF:{base}/ogc", "feedback",
-         "-where", "service_code = '645'"],
+        [
+            "ogrinfo",
+            "-ro",
+            "-q",
+            f"OAPIF:{base}/ogc",
+            "feedback",
+            "-where",
+            "service_code = '645'",
+        ],
         capture_output=True,
         text=True,
         timeout=120,

@@ -48,7 +48,13 @@ def test_each_records_sub_district_link_is_its_own_osa_alue():
         props = record["properties"]
         own = {props["osa_alue_tunnus"]} if props["osa_alue_tunnus"] else set()
         if linked.get(props["service_request_id"], set()) != own:
-            mismatches.append((props["service_request_id"], own, linked.get(props["service_request_id"])))
+            mismatches.append(
+                (
+                    props["service_request_id"],
+                    own,
+                    linked.get(props["service_request_id"]),
+                )
+            )
     assert mismatches == []
     outside = [r for r in records() if r["properties"]["osa_alue_tunnus"] is None]
     assert len(outside) == 4

@@ -63,7 +63,9 @@ def test_a_service_with_questions_has_a_definition(client):
         description="Is it about lighting?",
         values=[{"key": "yes", "name": "Yes"}, {"key": "no", "name": "No"}],
     )
-    listed = {s["service_code"]: s for s in client.get("/open311/v2/services.json").json()}
+    listed = {
+        s["service_code"]: s for s in client.get("/open311/v2/services.json").json()
+    }
     assert listed["174"]["metadata"] is True
     definition = client.get("/open311/v2/services/174.json").json()
     assert definition["service_code"] == "174"
@@ -117,7 +119,9 @@ def test_requests_filter_as_the_spec_and_the_extensions_say(client):
     for request_id in near:
         row = client.get(f"/open311/v2/requests/{request_id}.json").json()[0]
         assert 24.93 < row["long"] < 24.95 and 60.16 < row["lat"] < 60.18
-    two = ids(service_request_id="1ar09ts10t4qdko74nmj,38dqkbd671o30v63blcr", status="open")
+    two = ids(
+        service_request_id="1ar09ts10t4qdko74nmj,38dqkbd671o30v63blcr", status="open"
+    )
     assert two == {"1ar09ts10t4qdko74nmj", "38dqkbd671o30v63blcr"}
 
 
@@ -179,7 +183,11 @@ def test_a_client_app_posts_with_its_key_and_reads_back_the_routed_unit(
 
 def test_a_post_answers_in_xml_too(client, api_key):
     response = post(
-        client, "xml", api_key=api_key, service_code="176", description="Töhryjä.",
+        client,
+        "xml",
+        api_key=api_key,
+        service_code="176",
+        description="Töhryjä.",
         **STATION,
     )
     assert response.status_code == 201
@@ -200,14 +208,12 @@ def test_a_signed_in_resident_posts_with_the_csrf_token(client, settings):
     ]
     browser.get("/accounts/login/")  # a form: sets the csrftoken cookie
     token = browser.cookies["csrftoken"].value
-    accepted = browser.post(
-        "/open311/v2/requests.json", data, HTTP_X_CSRFTOKEN=token
-    )
+    accepted = browser.post("/open311/v2/requests.json", data, HTTP_X_CSRFTOKEN=token)
     assert accepted.status_code == 201
     request_id = accepted.json()[0]["service_request_id"]
-    assert Feedback.objects.get(service_request_id=request_id).contact.user.username == (
-        "asukas"
-    )
+    assert Feedback.objects.get(
+        service_request_id=request_id
+    ).contact.user.username == ("asukas")
 
 
 def test_each_key_has_its_own_rate_limit(client):
@@ -266,7 +272,12 @@ BAD_POSTS = {
         "service_object_id: No such facility.",
     ),
     "a media_url that is no web address": (
-        {"service_code": "171", "description": "x", "media_url": "javascript:1", **STATION},
+        {
+            "service_code": "171",
+            "description": "x",
+            "media_url": "javascript:1",
+            **STATION,
+        },
         400,
         "media_url: Not a web address.",
     ),
@@ -325,9 +336,15 @@ def test_a_huge_body_is_refused_before_it_is_read(client, api_key):
             "start_date: Must be a W3C date and time with a zone, e.g. "
             "2015-06-01T00:00:00Z; got 'last june'.",
         ),
-        ({"status": "pending"}, "status: Unknown status 'pending'; use open or closed."),
+        (
+            {"status": "pending"},
+            "status: Unknown status 'pending'; use open or closed.",
+        ),
         ({"area": "sub_district:999"}, "area: No area 'sub_district:999'."),
-        ({"bbox": "1,2,3"}, "Parameter 'bbox' must be four numbers: west,south,east,north."),
+        (
+            {"bbox": "1,2,3"},
+            "Parameter 'bbox' must be four numbers: west,south,east,north.",
+        ),
         (
             {"lat": "60.17", "long": "24.94", "radius": "99999"},
             "radius: Must be between 0 and 10000 metres.",

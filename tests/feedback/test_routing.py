@@ -9,7 +9,7 @@ from districts.models import AuditLog, District
 from feedback.learning import HistoryRow, learn_defaults, majority_unit
 from feedback.models import Feedback, LearnedRoute, RoutingRule, Service, Unit
 from feedback.routing import FALLBACK_QUEUE
-from feedback.services import feedback_create, feedback_reroute, feedback_reply
+from feedback.services import feedback_create, feedback_reply, feedback_reroute
 from tests import places
 from tests.factories import UserFactory, in_group
 
