@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cases.models import Facility
+from districts.models import District
 from feedback.forms import FeedbackForm
 from feedback.models import Feedback, StatusNote
 from feedback.selectors import feedback_public, service_options
@@ -21,6 +22,7 @@ from web.forms import show_errors
 from web.ratelimit import FeedbackThrottle, rate_limited
 
 PAGE_SIZE = 50
+LEVEL_ORDER = [level.value for level in District.Level]
 
 
 def list_page(request: HttpRequest) -> HttpResponse:
@@ -65,7 +67,7 @@ def detail_page(request: HttpRequest, request_id: str) -> HttpResponse:
         "feedback/detail.html",
         {
             "feedback": feedback,
-            "areas": sorted(areas, key=lambda a: a.level),
+            "areas": sorted(areas, key=lambda a: LEVEL_ORDER.index(a.level)),
         },
     )
 
