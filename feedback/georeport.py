@@ -9,6 +9,7 @@ from xml.etree import ElementTree
 
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import translation
 
 from feedback.models import Feedback, Service, ServiceAttribute
 
@@ -89,7 +90,7 @@ def discovery(base_url: str) -> dict[str, Any]:
 def service(s: Service) -> dict[str, Any]:
     return {
         "service_code": s.code,
-        "service_name": s.label,
+        "service_name": s.name or s.code,
         "description": s.description,
         "metadata": bool(s.attributes.all()),
         "type": "realtime",
@@ -111,11 +112,17 @@ def _attribute(a: ServiceAttribute) -> dict[str, Any]:
         "code": a.code,
         "datatype": a.datatype,
         "required": a.required,
-        "datatype_description": str(a.get_datatype_display()),
+        # The answer is the same in every language (no Vary): English.
+        "datatype_description": _in_english(a.get_datatype_display),
         "order": a.order,
         "description": a.description,
         "values": [{"key": v["key"], "name": v["name"]} for v in a.values],
     }
+
+
+def _in_english(text: Any) -> str:
+    with translation.override("en"):
+        return str(text())
 
 
 def service_request(item: Feedback, *, extensions: bool = False) -> dict[str, Any]:

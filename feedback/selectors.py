@@ -78,7 +78,7 @@ def feedback_requests(params: Mapping[str, str]) -> QuerySet[Feedback]:
     ``bbox``, ``lat``/``long``/``radius`` (metres) and ``area``."""
     rows = feedback_public().prefetch_related(
         Prefetch("notes", queryset=StatusNote.objects.order_by("created_at", "id")),
-        "areas",
+        Prefetch("areas", queryset=District.objects.defer("boundary")),
     )
     rows = rows.annotate(point=Transform("location", srid.GEOJSON))
     if raw := params.get("service_request_id"):
