@@ -107,3 +107,21 @@ def test_broken_rows_are_reported_with_row_field_and_reason_and_good_ones_kept()
     assert list(Feedback.objects.values_list("service_request_id", flat=True)) == [
         "1ar09ts10t4qdko74nmj"
     ]
+
+
+def test_a_boundary_reimport_relinks_feedback_too():
+    from cases.services.links import areas_relink_near, linked_models
+    from districts.models import District
+
+    assert Feedback in linked_models()
+    kluuvi = District.objects.get(level="sub_district", code="020")
+    inside = Feedback.objects.filter(areas=kluuvi)
+    assert inside.exists()
+    kluuvi_ids = set(inside.values_list("id", flat=True))
+    # Kluuvi shrinks to nothing near its feedback: the links must follow.
+    District.objects.filter(pk=kluuvi.pk).update(
+        boundary=District.objects.get(level="sub_district", code="533").boundary
+    )
+    moved = areas_relink_near([kluuvi.pk])
+    assert kluuvi_ids <= moved["feedback"]
+    assert not Feedback.objects.filter(areas=kluuvi, id__in=kluuvi_ids).exists()
