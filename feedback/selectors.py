@@ -116,10 +116,7 @@ def feedback_requests(params: Mapping[str, str]) -> QuerySet[Feedback]:
             )
         rows = rows.filter(location__dwithin=(point_at(lon=lon, lat=lat), D(m=radius)))
     if raw := params.get("area"):
-        area = district_by_ref(raw)
-        if area is None:
-            raise ValidationError({"area": f"No area {raw[:40]!r}."})
-        rows = rows.filter(areas=area.pk)
+        rows = rows.filter(areas=district_by_ref(raw).pk)
     return rows.order_by("-requested_at", "-id")[:MAX_REQUESTS]
 
 

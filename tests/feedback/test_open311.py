@@ -340,7 +340,10 @@ def test_a_huge_body_is_refused_before_it_is_read(client, api_key):
             {"status": "pending"},
             "status: Unknown status 'pending'; use open or closed.",
         ),
-        ({"area": "sub_district:999"}, "area: No area 'sub_district:999'."),
+        (
+            {"area": "sub_district:999"},
+            "area: Parameter 'area': no sub_district has the code '999'.",
+        ),
         (
             {"bbox": "1,2,3"},
             "Parameter 'bbox' must be four numbers: west,south,east,north.",
