@@ -5,8 +5,8 @@ Matched on ``service_request_id``, so a re-import updates in place and a
 file imported twice changes nothing. The routing defaults are relearned
 from the imported history afterwards (feedback.routing). Points outside
 Helsinki are kept and linked to no area. Imported records the file no
-longer has are deleted, unless that is more than ``MAX_DELETE_SHARE`` of
-them and ``force`` is off (as the area import guards its levels).
+longer has are deleted by the one guarded sync (geo.sync), which refuses a
+file that would delete a large share of them unless forced.
 """
 
 from pathlib import Path
@@ -15,14 +15,16 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 from tqdm import tqdm
 
-from cases.importers.sync import Incoming, ogr_path, sync_rows
-from districts.importers import MAX_DELETE_SHARE, ImportRefusedError, import_once
+from cases.importers.sync import ogr_path, sync_items
+from districts.importers import import_once
 from feedback.models import Feedback, Service, StatusNote, Unit
 from feedback.routing import learned_routes_refresh
 from geo.sources import ImportReport, read_rows, to_geos
+from geo.sync import Incoming
 
 Origin = Feedback.Origin
 HELSINKI_FEEDBACK = (
@@ -133,23 +135,17 @@ def _import_feedback(path: Path, *, force: bool, progress: bool) -> ImportReport
         )
         if reply := _text(props, "status_notes"):
             replies[request_id] = (reply, agency, updated)
-    imported = Feedback.objects.filter(origin=Origin.IMPORTED)
-    gone = imported.exclude(service_request_id__in=seen)
-    existing = imported.count()
-    if gone.exists() and not force and gone.count() > MAX_DELETE_SHARE * existing:
-        raise ImportRefusedError(
-            f"{path.name} would delete {gone.count()} of {existing} imported "
-            f"feedback records; check the file or import with --force."
-        )
-    report.deleted += gone.delete()[1].get(Feedback._meta.label, 0)
     for row in incoming:
         row.values["origin"] = Origin.IMPORTED
-    sync_rows(
+    # Only imported records are matched, and deleted when the file no
+    # longer has them: feedback given in Piiri is never the file's.
+    sync_items(
         Feedback,
         key_fields=("service_request_id",),
         rows=incoming,
         report=report,
-        scope={"origin": Origin.IMPORTED},
+        scope=Q(origin=Origin.IMPORTED),
+        force=force,
     )
     report.notes.append(_sync_replies(replies))
     # The history changed: so may what it teaches.

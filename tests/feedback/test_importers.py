@@ -5,9 +5,9 @@ from collections import Counter
 
 import pytest
 
-from districts.importers import ImportRefusedError
 from feedback.importers import import_feedback
 from feedback.models import Feedback, StatusNote
+from geo.sync import ImportRefusedError
 from tests.feedback.conftest import FEEDBACK_FILE, records
 from tests.fixtures_data import FIXTURES
 
@@ -87,7 +87,9 @@ def test_a_reimport_changes_nothing():
 
 
 def test_a_file_that_would_delete_most_records_is_refused_and_changes_nothing():
-    with pytest.raises(ImportRefusedError, match="would delete 871 of 872"):
+    with pytest.raises(
+        ImportRefusedError, match="would delete 871 of 872 Feedback rows"
+    ):
         import_feedback(BROKEN, progress=False)
     assert Feedback.objects.filter(origin=Feedback.Origin.IMPORTED).count() == 872
 

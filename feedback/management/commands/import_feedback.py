@@ -3,8 +3,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from districts.importers import ImportRefusedError
 from feedback.importers import import_feedback
+from geo.sync import ImportRefusedError
 
 
 class Command(BaseCommand):
