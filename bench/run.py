@@ -18,6 +18,7 @@ BENCHMARKS = {
     "make_run": "bench.make_run",
     "load": "bench.load",
     "items_import": "bench.items_import",
+    "feedback_routing": "bench.feedback_routing",
 }
 
 

@@ -44,6 +44,8 @@ env = environ.Env(
     RATE_LOGIN=(str, "10/min"),
     RATE_BALLOT=(str, "20/min"),
     RATE_POLYGON_QUERY=(str, "120/min"),
+    RATE_FEEDBACK=(str, "20/hour"),
+    FEEDBACK_CONTACT_RETENTION_DAYS=(int, 365),
     LOG_LEVEL=(str, "INFO"),
     LOG_REQUESTS=(bool, True),
     VOTER_DIGEST_KEY=(str, ""),
@@ -84,6 +86,9 @@ VOTER_DIGEST_KEY = env("VOTER_DIGEST_KEY") or SECRET_KEY
 # Dotted path of the step that verifies a voter's identity and residence.
 VOTER_VERIFIER = env("VOTER_VERIFIER")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
+# Days a feedback giver's contact details are kept before
+# `manage.py purge_feedback_contacts` deletes them.
+FEEDBACK_CONTACT_RETENTION_DAYS = env("FEEDBACK_CONTACT_RETENTION_DAYS")
 
 # Residents sign in through OpenID Connect (districts.identity on top of
 # mozilla-django-oidc); staff keep username and password.
@@ -148,6 +153,7 @@ INSTALLED_APPS = [
     "cases",
     "budgeting",
     "forums",
+    "feedback",
     "maps",
 ]
 
@@ -287,6 +293,7 @@ REST_FRAMEWORK = {
         "login": env("RATE_LOGIN"),
         "ballot": env("RATE_BALLOT"),
         "polygon_query": env("RATE_POLYGON_QUERY"),
+        "feedback": env("RATE_FEEDBACK"),
     },
     # Proxies in front of the app (load balancer: 1): the client address is
     # then taken from X-Forwarded-For, never trusted beyond that depth.

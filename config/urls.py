@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView
 from budgeting import apis as budgeting_apis
 from budgeting import views as budgeting_views
 from districts.accounts import ThrottledLoginView
+from feedback.urls import page_urlpatterns as feedback_pages
 from forums import urls as forum_urls
 from maps import pages
 from maps.urls import page_urlpatterns
@@ -37,6 +38,7 @@ urlpatterns = [
         name="budgeting-round-page",
     ),
     path("", include("forums.urls")),
+    path("", include("feedback.urls")),
 ]
 urlpatterns += [path("", include("maps.urls"))]
 
@@ -48,7 +50,10 @@ handler500 = "web.errors.server_error"
 # The map at the bare root answers in the visitor's language (cookie, then
 # Accept-Language, then Finnish); every page also has a /fi/ /sv/ /en/ URL.
 urlpatterns += [path("", pages.map_page, name="home")]
-urlpatterns += i18n_patterns(path("", include((page_urlpatterns, "pages"))))
+urlpatterns += i18n_patterns(
+    path("", include((page_urlpatterns, "pages"))),
+    path("feedback/", include((feedback_pages, "feedback-pages"))),
+)
 urlpatterns += i18n_patterns(
     path("", include((forum_urls.resident_urlpatterns, "meetings")))
 )

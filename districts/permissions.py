@@ -10,6 +10,8 @@ Roles:
   areas that touch the areas assigned.
 - **planner**: the ``planner`` group. City-wide for custom areas (draw, edit,
   delete public ones anywhere); does not run forums.
+- **feedback handler**: the ``feedback_handler`` group. Re-routes and
+  answers residents' feedback.
 - **admin**: the ``admin`` group or a superuser. Everything, including
   private custom areas of others and the audit log.
 
@@ -29,6 +31,8 @@ from districts.models import CustomArea, District
 
 PLANNERS = "planner"
 ADMINS = "admin"
+# City staff who route and answer residents' feedback.
+FEEDBACK_HANDLERS = "feedback_handler"
 
 # The project uses Django's own User model.
 AnyUser: TypeAlias = User | AnonymousUser
@@ -135,3 +139,13 @@ def can_file_cases(user: AnyUser) -> bool:
 
 def can_submit_proposals(user: AnyUser) -> bool:
     return bool(user.is_authenticated)
+
+
+def can_give_feedback(user: AnyUser) -> bool:
+    """Any signed-in resident; client apps post with an Open311 key."""
+    return bool(user.is_authenticated)
+
+
+def can_handle_feedback(user: AnyUser) -> bool:
+    """Re-route feedback and reply to it: feedback handlers and admins."""
+    return is_admin(user) or in_group(user, FEEDBACK_HANDLERS)

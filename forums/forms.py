@@ -4,7 +4,6 @@ services, whose ValidationErrors are shown on the form."""
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -116,13 +115,3 @@ class AgendaItemForm(forms.Form):
 
 class MinutesForm(forms.Form):
     body = forms.CharField(label=_("Minutes"), widget=forms.Textarea)
-
-
-def show_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the field it names
-    when the form has one, else above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)

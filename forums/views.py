@@ -24,10 +24,10 @@ from forums.forms import (
     ForumForm,
     MeetingForm,
     MinutesForm,
-    show_errors,
 )
 from forums.models import Forum
 from forums.selectors import ItemT
+from web.forms import show_errors
 
 
 def coordinator_only(request: HttpRequest) -> None:

@@ -6,11 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import BudgetProposal, Case, Facility
 from districts.models import District
 from districts.permissions import AnyUser
+from feedback.selectors import feedback_recent, feedback_summary
 from forums.selectors import forum_list, meeting_list
 from maps.features import item_page_url, item_title
 
@@ -65,11 +67,13 @@ def area_contents(area: District, viewer: AnyUser) -> dict[str, Any]:
         "facilities": _section(facilities, "facilities", "kind"),
         "proposals": _section(proposals, "budget-proposals", "status"),
         "forums": forums,
+        "feedback": feedback_summary(area),
     }
 
 
 def area_news(area: District) -> list[dict[str, Any]]:
-    """The newest cases and budget proposals in the area, newest first."""
+    """The newest cases, budget proposals and feedback in the area, newest
+    first."""
     news: list[dict[str, Any]] = []
     for model, collection in ((Case, "cases"), (BudgetProposal, "budget-proposals")):
         items = model.objects.in_area(area.pk).order_by("-created_at")[:FEED_LIMIT]  # type: ignore[attr-defined]
@@ -83,6 +87,16 @@ def area_news(area: District) -> list[dict[str, Any]]:
             }
             for item in items
         )
+    news.extend(
+        {
+            "title": item_title(item),
+            "url": reverse("feedback-pages:detail", args=[item.service_request_id]),
+            "created_at": item.requested_at,
+            "collection": "feedback",
+            "id": item.pk,
+        }
+        for item in feedback_recent(area, limit=FEED_LIMIT)
+    )
     epoch = datetime.min.replace(tzinfo=timezone.get_current_timezone())
     news.sort(key=lambda row: row["created_at"] or epoch, reverse=True)
     return news[:FEED_LIMIT]

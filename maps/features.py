@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import BudgetProposal, Case, Facility
 from districts.selectors import LEVELS
+from feedback.models import Feedback
+from feedback.selectors import service_options
 from maps.layers import LAYERS, Layer
 from maps.outlines import area_url
 
@@ -42,11 +44,17 @@ MAP_LAYERS = (
     MapLayer("facilities", _("Facilities"), "#0072b2", ("kind",)),
     MapLayer("forums", _("Forums"), "#009e73"),
     MapLayer("budget-proposals", _("Budget proposals"), "#cc79a7", ("status", "round")),
+    MapLayer("feedback", _("Feedback"), "#e69f00", ("status", "service_code")),
 )
 MODELS: dict[str, type[Model]] = {
     "cases": Case,
     "facilities": Facility,
     "budget-proposals": BudgetProposal,
+    "feedback": Feedback,
+}
+# Filters on a related model's field: their options and label.
+RELATED_FILTERS = {
+    ("feedback", "service_code"): (service_options, _("Category")),
 }
 
 
@@ -64,6 +72,8 @@ def layer_title(name: str) -> str:
 
 
 def filter_options(layer_name: str, field_name: str) -> list[tuple[str, str]]:
+    if related := RELATED_FILTERS.get((layer_name, field_name)):
+        return related[0]()
     model = MODELS[layer_name]
     field = model_field(model, field_name)
     if field.choices:
@@ -79,6 +89,8 @@ def filter_options(layer_name: str, field_name: str) -> list[tuple[str, str]]:
 
 
 def filter_label(layer_name: str, field_name: str) -> str:
+    if related := RELATED_FILTERS.get((layer_name, field_name)):
+        return capfirst(str(related[1]))
     field = model_field(MODELS[layer_name], field_name)
     return capfirst(str(field.verbose_name))
 

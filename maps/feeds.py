@@ -27,7 +27,7 @@ class AreaFeed(Feed):
 
     def subtitle(self, area: District) -> str:
         return _(
-            "Cases, budget proposals and facilities added in %(name)s, Helsinki."
+            "Cases, budget proposals and feedback added in %(name)s, Helsinki."
         ) % {"name": area.name()}
 
     def link(self, area: District) -> str:

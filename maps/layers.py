@@ -23,6 +23,8 @@ from districts.selectors import (
     custom_areas_visible_to,
     district_by_ref,
 )
+from feedback.models import Feedback
+from feedback.selectors import feedback_layer_rows, service_options
 from forums.selectors import forums_visible_to
 from geo.querysets import LocatedQuerySet
 
@@ -232,6 +234,22 @@ def proposal_rows(viewer: Viewer) -> QuerySet:
     return BudgetProposal.objects.annotate(district_code=F("district__code"))
 
 
+def feedback_rows(viewer: Viewer) -> QuerySet:
+    return feedback_layer_rows()
+
+
+def service_code_filter(rows: QuerySet, value: str) -> QuerySet:
+    """``?service_code=171,172``: feedback of these services (categories)."""
+    wanted = [v.strip() for v in value.split(",") if v.strip()]
+    unknown = sorted(set(wanted) - {code for code, _ in service_options()})
+    if unknown:
+        raise ValidationError(
+            f"Unknown service_code {', '.join(unknown)[:80]!r}; the services "
+            "are listed at /open311/v2/services.json."
+        )
+    return rows.filter(service__code__in=wanted)
+
+
 def values_of(choices: Any) -> list[str]:
     return [str(value) for value in choices.values]
 
@@ -374,6 +392,40 @@ LAYERS: dict[str, Layer] = {
                 "round": number_filter("round"),
             },
             temporal="created_at",
+            breakdown="status",
+        ),
+        Layer(
+            name="feedback",
+            title="Feedback",
+            description=(
+                "Residents' feedback to the City (Open311 GeoReport v2): the "
+                "category, what was written as the City publishes it, its "
+                "status and the unit responsible. Who gave it is never shown."
+            ),
+            rows=feedback_rows,
+            geometry="location",
+            web_geometry="location_web",
+            properties=(
+                "service_request_id",
+                "service_code",
+                "service_name",
+                "title",
+                "description",
+                "status",
+                "detailed_status",
+                "unit_name",
+                "address",
+                "media_url",
+                "facility_id",
+                "requested_at",
+                "updated_at",
+            ),
+            tile_fields=("id", "service_code", "status", "title"),
+            filters={
+                "status": choice_filter("status", values_of(Feedback.Status)),
+                "service_code": service_code_filter,
+            },
+            temporal="requested_at",
             breakdown="status",
         ),
     )

@@ -228,10 +228,21 @@ def item_page(request: HttpRequest, collection: str, item_id: int) -> HttpRespon
     summary = item_summary(request, layer, item)
     if request.GET.get("format") == "json":
         return JsonResponse(summary)
+    # A facility's page offers feedback about it, routed by its kind.
+    feedback_url = (
+        reverse("feedback-pages:new") + f"?facility={item.pk}"
+        if collection == "facilities"
+        else None
+    )
     return render(
         request,
         "maps/item.html",
-        {"item": item, "summary": summary, "layer_title": layer_title(layer.name)},
+        {
+            "item": item,
+            "summary": summary,
+            "layer_title": layer_title(layer.name),
+            "feedback_url": feedback_url,
+        },
     )
 
 

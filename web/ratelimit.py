@@ -69,6 +69,26 @@ class PolygonQueryThrottle(ScopeThrottle):
     scope = "polygon_query"
 
 
+class FeedbackThrottle(ScopeThrottle):
+    scope = "feedback"
+    methods = ("POST",)
+
+
+class ClientKeyThrottle(ScopeThrottle):
+    """One client application's own limit: ``rate`` counted per ``ident``
+    (its API key's id), whoever is signed in."""
+
+    scope = "client_key"
+
+    def __init__(self, *, ident: str, rate: str) -> None:
+        self.ident = ident
+        self.rate = rate
+        super().__init__()
+
+    def get_cache_key(self, request: Request, view: APIView | None) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.ident}
+
+
 def rate_limited(
     throttle_class: type[ScopeThrottle],
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:

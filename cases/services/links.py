@@ -18,12 +18,20 @@ also in a neighbourhood, and an item out at sea is in no residents' area.
 
 from collections.abc import Iterable
 
+from django.apps import apps
 from django.db import connection, models
 
-from cases.models import BudgetProposal, Case, Facility
+from cases.models import BudgetProposal
+from cases.models.base import InAreas
 from districts.models import District
 
-LINKED_MODELS: tuple[type[models.Model], ...] = (Case, Facility, BudgetProposal)
+
+def linked_models() -> list[type[models.Model]]:
+    """Every concrete ``InAreas`` model, in the apps above this one too
+    (feedback): they join the relinking by inheriting, not by being named
+    here."""
+    return [m for m in apps.get_models() if issubclass(m, InAreas)]
+
 
 # Identifiers come from model metadata, never from requests.
 _SQL = """
@@ -118,7 +126,7 @@ def areas_relink_near(district_ids: list[int]) -> dict[str, set[int]]:
     them now (they may have left it) and those touching one's new boundary
     (they may have entered it). Returns the moved item ids per model."""
     moved: dict[str, set[int]] = {}
-    for model in LINKED_MODELS:
+    for model in linked_models():
         with connection.cursor() as cursor:
             cursor.execute(
                 _CANDIDATES_SQL.format(**_names(model)),

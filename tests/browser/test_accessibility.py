@@ -6,6 +6,8 @@ PAGES = {
     "map": "/{lang}/",
     "area": "/{lang}/areas/district/301/",
     "list": "/{lang}/list/",
+    "feedback list": "/{lang}/feedback/",
+    "feedback": "/{lang}/feedback/1ar09ts10t4qdko74nmj/",
 }
 
 

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from budgeting.importers import import_omastadi_plans, import_omastadi_rounds
 from cases.importers.helsinki import import_helsinki_items
 from districts.importers import HELSINKI_2022, import_area_set, import_population
+from feedback.importers import HELSINKI_FEEDBACK, import_feedback
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 PLANS = FIXTURES / "budgeting" / "helsinki_omastadi_plans_rounds1-3.csv"
@@ -41,5 +42,6 @@ class Command(BaseCommand):
         reports.append(import_omastadi_rounds(PLANS))
         reports += import_helsinki_items(FIXTURES, skip_known=skip)
         reports.append(import_omastadi_plans(PLANS, skip_known=skip))
+        reports.append(import_feedback(FIXTURES / HELSINKI_FEEDBACK, skip_known=skip))
         for report in reports:
             report.write(self.stdout, self.stderr)
