@@ -238,7 +238,7 @@ def feedback_rows(viewer: Viewer) -> QuerySet:
     return feedback_layer_rows()
 
 
-def service_code_filter(rows: QuerySet, value: str) -> QuerySet:
+def narrow_by_service_code(rows: QuerySet, value: str) -> QuerySet:
     """``?service_code=171,172``: feedback of these services (categories)."""
     wanted = [v.strip() for v in value.split(",") if v.strip()]
     unknown = sorted(set(wanted) - {code for code, _ in service_options()})
@@ -248,6 +248,14 @@ def service_code_filter(rows: QuerySet, value: str) -> QuerySet:
             "are listed at /open311/v2/services.json."
         )
     return rows.filter(service__code__in=wanted)
+
+
+service_code_filter = Filter(
+    narrow_by_service_code,
+    "Feedback of these Open311 service codes, comma-separated.",
+    {"type": "array", "items": {"type": "string"}},
+    COMMA_SEPARATED,
+)
 
 
 def values_of(choices: Any) -> list[str]:
