@@ -148,6 +148,7 @@ INSTALLED_APPS = [
     "cases",
     "budgeting",
     "forums",
+    "participation",
     "maps",
 ]
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cases.models import BudgetProposal, Case, Facility
 from districts.audit import apply_changes, audit_record
@@ -209,6 +210,29 @@ def meeting_update(*, actor: AnyUser, meeting: Meeting, **fields: Any) -> Meetin
         location=fields.get("venue_location"),
     )
     changes = apply_changes(meeting, fields)
+    meeting.full_clean()
+    meeting.save()
+    if changes:
+        audit_record(
+            actor=actor,
+            action=AuditLog.Action.CHANGED,
+            instance=meeting,
+            changes=changes,
+        )
+    return meeting
+
+
+@transaction.atomic
+def meeting_attendance_record(
+    *, actor: AnyUser, meeting: Meeting, attendance: int, at: datetime
+) -> Meeting:
+    """Record how many people came to ``meeting``; only once it has begun."""
+    ensure_runs(actor, meeting.forum.area)
+    if not meeting.has_started(at):
+        raise ValidationError(
+            {"attendance": _("Attendance is recorded once the meeting has begun.")}
+        )
+    changes = apply_changes(meeting, {"attendance": attendance})
     meeting.full_clean()
     meeting.save()
     if changes:
