@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from maps.layers import LAYERS
+from participation.measures import MEASURES
 from maps.ogc import DEFAULT_LIMIT, GEOJSON, JSON, MAX_LIMIT, OPENAPI
 
 
@@ -68,6 +69,18 @@ PARAMETERS = {
         "area", "An official area, <level>:<code> (district:101).", STRING
     ),
     "custom_area": parameter("custom_area", "A custom area id.", {"type": "integer"}),
+    "measure": parameter(
+        "measure",
+        "What is counted (participation).",
+        {"type": "string", "enum": list(MEASURES)},
+    ),
+    "level": parameter(
+        "level",
+        "Areas counted for (participation).",
+        {"type": "string", "enum": ["district", "major_district"]},
+    ),
+    "round": parameter("round", "Budgeting round number(s).", STRING),
+    "year": parameter("year", "A calendar year (participation).", STRING),
     "status": parameter("status", "Statuses, comma-separated.", STRING),
     "kind": parameter("kind", "Kinds, comma-separated.", STRING),
 }
@@ -99,7 +112,11 @@ def answer(description: str, content_type: str = JSON) -> dict:
 
 
 def items_operation(name: str | None, title: str) -> dict:
-    own = LAYERS[name].filters if name else ("status", "kind")
+    own = (
+        (*LAYERS[name].filters, *LAYERS[name].parameters)
+        if name
+        else ("status", "kind")
+    )
     filters = ("area", "custom_area", *own)
     return {
         "summary": f"{title}: features",

@@ -97,7 +97,9 @@ def test_attendance_is_not_recorded_before_the_meeting(coordinator, district):
 def test_rows_carry_the_population_structure_of_the_year(client):
     rows = rows_by_code(client.get(URL, {"measure": "proposals", "round": 2}))
     # Vironniemi (101) in 2020, straight from the statistics file.
-    with open("fixtures/districts/helsinki_population_by_peruspiiri_2018-2023.csv") as f:
+    with open(
+        "fixtures/districts/helsinki_population_by_peruspiiri_2018-2023.csv"
+    ) as f:
         source = next(
             r
             for r in csv.DictReader(f)
@@ -133,9 +135,9 @@ def test_csv_has_one_row_per_area_with_the_json_values(client):
     response = client.get(URL, {**params, "format": "csv"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    assert "participation-proposals-district-round1.csv" in response[
-        "Content-Disposition"
-    ]
+    assert (
+        "participation-proposals-district-round1.csv" in response["Content-Disposition"]
+    )
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [r["code"] for r in rows] == [r["code"] for r in as_json]
     assert [int(r["count"]) for r in rows] == [r["count"] for r in as_json]

@@ -31,7 +31,9 @@ def read_csv(path):
 
 
 def round_years():
-    return {int(r["round"]): int(r["proposal_phase_year"]) for r in read_csv(ROUND_YEARS)}
+    return {
+        int(r["round"]): int(r["proposal_phase_year"]) for r in read_csv(ROUND_YEARS)
+    }
 
 
 def population(level, year):
