@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from maps.layers import LAYERS
-from participation.measures import MEASURES
 from maps.ogc import DEFAULT_LIMIT, GEOJSON, JSON, MAX_LIMIT, OPENAPI
+from participation.measures import MEASURES
 
 
 def parameter(name: str, description: str, schema: dict, **extra: Any) -> dict:
