@@ -17,7 +17,14 @@ from districts.permissions import AnyUser
 from forums.models import Meeting
 from forums.selectors import meeting_list
 from participation.measures import MEASURES, Measure
-from participation.periods import ROUND, YEAR, latest_period, population_year
+from participation.periods import (
+    ROUND,
+    YEAR,
+    latest_period,
+    population_year,
+    population_years,
+    round_years,
+)
 
 STRUCTURE = (
     "children_share",
@@ -200,3 +207,105 @@ def parse_margin(raw: str | None) -> float:
             {"margin": f"Must be a percentage 0-100, got {raw[:20]!r}."}
         )
     return value / 100
+
+
+@dataclass(frozen=True)
+class AreaChange:
+    area: District
+    previous: District | None  # the same area's row in the previous period
+
+    @property
+    def change(self) -> float | None:
+        now_rate = self.area.per_1000  # type: ignore[attr-defined]
+        if self.previous is None or now_rate is None:
+            return None
+        before = self.previous.per_1000  # type: ignore[attr-defined]
+        return None if before is None else now_rate - before
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """One measure in one period of the report year, at both levels."""
+
+    query: Query
+    previous_period: int | None
+    major: list[AreaChange]
+    districts: list[AreaChange]
+
+    @property
+    def total(self) -> Totals:
+        return totals([row.area for row in self.major])
+
+    def districts_of(self, major: District) -> list[AreaChange]:
+        return [row for row in self.districts if row.area.parent_id == major.pk]
+
+
+@dataclass(frozen=True)
+class AnnualReport:
+    year: int
+    sections: list[ReportSection]
+    # Measures with nothing recorded in the year: named, not tabled.
+    empty: list[Query]
+
+
+def _previous(query: Query) -> int | None:
+    """The period before ``query``'s that has population figures."""
+    if query.period_kind == ROUND:
+        earlier = [
+            number
+            for number, year in round_years().items()
+            if number < query.period and year in population_years()
+        ]
+        return max(earlier, default=None)
+    before = query.period - 1
+    return before if before in population_years() else None
+
+
+def _with_changes(query: Query, level: str, previous: int | None) -> list[AreaChange]:
+    at_level = Query(query.measure, level, query.period, query.population_year)
+    rows = list(rate_rows(at_level))
+    before: dict[str, District] = {}
+    if previous is not None:
+        earlier = Query(
+            query.measure,
+            level,
+            previous,
+            population_year(query.period_kind, previous),
+        )
+        before = {row.code: row for row in rate_rows(earlier)}
+    return [AreaChange(row, before.get(row.code)) for row in rows]
+
+
+def annual_report(year: int) -> AnnualReport:
+    """Every measure of ``year``: yearly measures for the year, round
+    measures for the rounds whose proposal phase ran in it, each beside
+    the period before. A ValidationError when the year has no population
+    figures."""
+    population_year(YEAR, year)
+    sections: list[ReportSection] = []
+    empty: list[Query] = []
+    rounds = sorted(n for n, y in round_years().items() if y == year)
+    for measure in MEASURES.values():
+        periods = rounds if measure.period == ROUND else [year]
+        for period in periods:
+            query = Query(
+                measure,
+                District.Level.MAJOR_DISTRICT.value,
+                period,
+                population_year(measure.period, period),
+            )
+            previous = _previous(query)
+            major = _with_changes(query, query.level, previous)
+            section = ReportSection(
+                query,
+                previous,
+                major,
+                _with_changes(query, District.Level.DISTRICT.value, previous)
+                if District.Level.DISTRICT.value in measure.levels
+                else [],
+            )
+            if section.total.count:
+                sections.append(section)
+            else:
+                empty.append(query)
+    return AnnualReport(year, sections, empty)
