@@ -118,6 +118,12 @@ class MinutesForm(forms.Form):
     body = forms.CharField(label=_("Minutes"), widget=forms.Textarea)
 
 
+class AttendanceForm(forms.Form):
+    attendance = forms.IntegerField(
+        label=_("People at the meeting"), min_value=0, max_value=100_000
+    )
+
+
 def show_errors(form: forms.Form, error: ValidationError) -> None:
     """Put a service's ValidationError on the form: on the field it names
     when the form has one, else above the form."""
