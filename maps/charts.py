@@ -73,6 +73,7 @@ def rate_bars(
     if city is not None:
         axes.axvline(city, color="#d55e00", linewidth=2, label=city_label)
         axes.legend(loc="lower right")
+    axes.set_xlim(left=0)
     axes.set_xlabel(label)
     axes.grid(axis="x", alpha=0.3)
     return png(figure)

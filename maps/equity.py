@@ -125,10 +125,11 @@ def figures(
         )
     )
     key = "equity-figures:" + hashlib.blake2b(drawn_from.encode()).hexdigest()
-    found: dict[str, Any] = cache.get_or_set(
-        key, lambda: draw_figures(query, rows, asset=asset), FIGURES_TIMEOUT
-    )
-    return found
+    found = cache.get(key)
+    if found is None:
+        found = draw_figures(query, rows, asset=asset)
+        cache.set(key, found, FIGURES_TIMEOUT)
+    return dict(found)
 
 
 def draw_figures(

@@ -51,7 +51,7 @@ class Measure:
     description: Promise | str = ""
 
 
-def counted(rows: models.QuerySet, value: models.Expression | None = None) -> Any:
+def counted(rows: models.QuerySet, value: models.F | None = None) -> Any:
     """The number of ``rows`` (or the sum of ``value`` over them) as a scalar
     subquery; zero when there are none."""
     aggregate = Count("*") if value is None else Sum(value)

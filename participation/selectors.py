@@ -5,6 +5,7 @@ the population structure beside them, as one queryset every surface reads.
 import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -143,9 +144,10 @@ class Totals:
 def totals(rows: list[District]) -> Totals:
     """The areas' counts and populations added up. An item on a border
     between two areas is in both areas' counts, and so twice here."""
+    annotated: list[Any] = rows  # count and population are annotations
     return Totals(
-        count=sum(row.count for row in rows),  # type: ignore[attr-defined]
-        population=sum(row.population or 0 for row in rows),  # type: ignore[attr-defined]
+        count=sum(row.count for row in annotated),
+        population=sum(row.population or 0 for row in annotated),
     )
 
 
