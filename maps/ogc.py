@@ -310,7 +310,8 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
     limit = parse_int(
         params.get("limit", str(DEFAULT_LIMIT)), "limit", low=1, high=MAX_LIMIT
     )
-    offset = parse_int(params.get("offset", "0"), "offset", low=0)
+    # PostgreSQL's OFFSET is a bigint: a larger number is bad input, not a 500.
+    offset = parse_int(params.get("offset", "0"), "offset", low=0, high=2**63 - 1)
     rows = selected_rows(layer, params, viewer_of(request))
     page = feature_page(
         rows,
