@@ -210,6 +210,12 @@ def meeting_update(*, actor: AnyUser, meeting: Meeting, **fields: Any) -> Meetin
         location=fields.get("venue_location"),
     )
     changes = apply_changes(meeting, fields)
+    return meeting_save_changes(actor=actor, meeting=meeting, changes=changes)
+
+
+def meeting_save_changes(
+    *, actor: AnyUser, meeting: Meeting, changes: dict[str, Any]
+) -> Meeting:
     meeting.full_clean()
     meeting.save()
     if changes:
@@ -233,16 +239,7 @@ def meeting_attendance_record(
             {"attendance": _("Attendance is recorded once the meeting has begun.")}
         )
     changes = apply_changes(meeting, {"attendance": attendance})
-    meeting.full_clean()
-    meeting.save()
-    if changes:
-        audit_record(
-            actor=actor,
-            action=AuditLog.Action.CHANGED,
-            instance=meeting,
-            changes=changes,
-        )
-    return meeting
+    return meeting_save_changes(actor=actor, meeting=meeting, changes=changes)
 
 
 @transaction.atomic

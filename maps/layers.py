@@ -25,7 +25,7 @@ from districts.selectors import (
 )
 from forums.selectors import forums_visible_to
 from geo.querysets import LocatedQuerySet
-from participation.selectors import STRUCTURE, parse_query, rate_rows
+from participation.selectors import ROW_FIELDS, parse_query, rate_rows
 
 Viewer = AnyUser
 # Narrows a layer's rows by one request parameter's value.
@@ -370,16 +370,7 @@ LAYERS: dict[str, Layer] = {
             ),
             rows=lambda viewer: participation_rows({}),
             geometry="boundary",
-            properties=(
-                "level",
-                "name_fi",
-                "name_sv",
-                "name_en",
-                "population",
-                "count",
-                "per_1000",
-                *STRUCTURE,
-            ),
+            properties=("level", *ROW_FIELDS),
             tile_fields=("code", "name_fi", "name_sv", "count", "per_1000"),
             overlapping=areas_overlapping,
             linked_to=None,

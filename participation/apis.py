@@ -19,22 +19,11 @@ from rest_framework.views import APIView
 from participation.measures import MEASURES
 from participation.periods import ROUND, YEAR
 from participation.selectors import (
-    STRUCTURE,
+    ROW_FIELDS,
     Query,
     parse_query,
     rate_rows,
     totals,
-)
-
-ROW_FIELDS = (
-    "code",
-    "name_fi",
-    "name_sv",
-    "name_en",
-    "population",
-    "count",
-    "per_1000",
-    *STRUCTURE,
 )
 
 

@@ -33,6 +33,17 @@ STRUCTURE = (
     "swedish_share",
     "foreign_language_share",
 )
+# What a row of ``rate_rows`` tells of its area, as every surface shows it.
+ROW_FIELDS = (
+    "code",
+    "name_fi",
+    "name_sv",
+    "name_en",
+    "population",
+    "count",
+    "per_1000",
+    *STRUCTURE,
+)
 DEFAULT_MEASURE = "proposals"
 DEFAULT_LEVEL = District.Level.DISTRICT.value
 # How far below the city's rate an area must be to be listed for outreach,
