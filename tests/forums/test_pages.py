@@ -187,7 +187,9 @@ def test_another_areas_coordinator_cannot_record_attendance(
         actor=city_admin, user=other, area=district("major_district", "7")
     )
     client.force_login(other)
-    response = client.post(f"/coordinator/meetings/{meeting.pk}/attendance", {"attendance": "9"})
+    response = client.post(
+        f"/coordinator/meetings/{meeting.pk}/attendance", {"attendance": "9"}
+    )
     assert response.status_code == 403
     meeting.refresh_from_db()
     assert meeting.attendance is None
