@@ -32,6 +32,7 @@ urlpatterns = [
     ),
     path("api/v1/", include("cases.urls")),
     path("api/v1/budgeting/", include("budgeting.urls")),
+    path("api/v1/participation/", include("participation.urls")),
     path(
         "budgeting/rounds/<int:number>/",
         budgeting_views.round_page,

@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from tqdm import tqdm
 
 from districts.models import District, Population, SourceImport
@@ -29,6 +29,14 @@ from geo.sources import (
 from geo.sync import Incoming, sync_rows
 
 Level = District.Level
+
+# Population structure: Population field -> the statistics file's column.
+STRUCTURE_COLUMNS = {
+    "children_share": "Proportion of youth (0-14)",
+    "elderly_share": "Proportion of elderly (65+)",
+    "swedish_share": "Proportion of swedish",
+    "foreign_language_share": "Proportion of foreign language",
+}
 
 # The City's English names for the major districts (hel.fi "major district").
 MAJOR_DISTRICT_NAMES_EN = {
@@ -301,23 +309,57 @@ def _import_population(path: Path, *, progress: bool) -> ImportReport:
         if count < 0:
             report.reject(number, "population", "negative")
             continue
+        shares: dict[str, float | None] = {}
+        for name, column in STRUCTURE_COLUMNS.items():
+            shares[name] = _share(row.get(column))
+            if shares[name] is None and (row.get(column) or "").strip():
+                # The row's other figures are still good: keep them.
+                report.reject(number, column, f"not a share 0-1: {row[column]!r}")
         _, created = Population.objects.update_or_create(
-            district=district, year=year, defaults={"population": count}
+            district=district, year=year, defaults={"population": count, **shares}
         )
         if created:
             report.created += 1
         else:
             report.updated += 1
 
+    # A major district's share is its districts' population-weighted mean,
+    # over the districts whose share is known.
     sums = (
         Population.objects.filter(district__level=Level.DISTRICT)
         .values("district__parent_id", "year")
-        .annotate(total=Sum("population"))
+        .annotate(
+            total=Sum("population"),
+            **{
+                f"{name}_residents": Sum(F(name) * F("population"))
+                for name in STRUCTURE_COLUMNS
+            },
+            **{
+                f"{name}_known": Sum(
+                    "population", filter=Q(**{f"{name}__isnull": False})
+                )
+                for name in STRUCTURE_COLUMNS
+            },
+        )
     )
     for entry in sums:
+        shares = {
+            name: entry[f"{name}_residents"] / entry[f"{name}_known"]
+            if entry[f"{name}_known"]
+            else None
+            for name in STRUCTURE_COLUMNS
+        }
         Population.objects.update_or_create(
             district_id=entry["district__parent_id"],
             year=entry["year"],
-            defaults={"population": entry["total"]},
+            defaults={"population": entry["total"], **shares},
         )
     return report
+
+
+def _share(raw: str | None) -> float | None:
+    try:
+        value = float((raw or "").strip())
+    except ValueError:
+        return None
+    return value if 0 <= value <= 1 else None

@@ -100,8 +100,10 @@ class District(Named, Area):
 class Population(models.Model):
     """Residents of an area at the end of a year (City of Helsinki statistics).
 
-    Recorded for districts; a major district's figure is the sum of its
-    districts, stored at import so every reader sees the same number.
+    Recorded for districts, with the shares of children, elderly, Swedish-
+    and foreign-language speakers; a major district's figure is the sum of
+    its districts and its shares their population-weighted mean, stored at
+    import so every reader sees the same numbers.
     """
 
     district = models.ForeignKey(
@@ -109,6 +111,15 @@ class Population(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     population = models.PositiveIntegerField(_("population"))
+    # The structure of the population, as shares (0-1) of its residents.
+    children_share = models.FloatField(_("share aged 0-14"), null=True, blank=True)
+    elderly_share = models.FloatField(_("share aged 65+"), null=True, blank=True)
+    swedish_share = models.FloatField(
+        _("share Swedish-speaking"), null=True, blank=True
+    )
+    foreign_language_share = models.FloatField(
+        _("share foreign-language"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("population")

@@ -115,3 +115,9 @@ class AgendaItemForm(forms.Form):
 
 class MinutesForm(forms.Form):
     body = forms.CharField(label=_("Minutes"), widget=forms.Textarea)
+
+
+class AttendanceForm(forms.Form):
+    attendance = forms.IntegerField(
+        label=_("People at the meeting"), min_value=0, max_value=100_000
+    )

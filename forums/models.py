@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
@@ -107,6 +109,12 @@ class Meeting(models.Model):
         blank=True,
     )
     accessibility_notes = models.TextField(_("accessibility notes"), blank=True)
+    attendance = models.PositiveIntegerField(
+        _("attendance"),
+        null=True,
+        blank=True,
+        help_text=_("People at the meeting, as its coordinator counted them."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -127,6 +135,9 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.starts_at:%Y-%m-%d %H:%M})"
+
+    def has_started(self, at: datetime) -> bool:
+        return self.starts_at <= at
 
     def venue_text(self) -> str:
         if self.venue_facility is not None:

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cases.models import BudgetProposal, Case, Facility
 from districts.audit import apply_changes, audit_record
@@ -209,6 +210,12 @@ def meeting_update(*, actor: AnyUser, meeting: Meeting, **fields: Any) -> Meetin
         location=fields.get("venue_location"),
     )
     changes = apply_changes(meeting, fields)
+    return meeting_save_changes(actor=actor, meeting=meeting, changes=changes)
+
+
+def meeting_save_changes(
+    *, actor: AnyUser, meeting: Meeting, changes: dict[str, Any]
+) -> Meeting:
     meeting.full_clean()
     meeting.save()
     if changes:
@@ -219,6 +226,20 @@ def meeting_update(*, actor: AnyUser, meeting: Meeting, **fields: Any) -> Meetin
             changes=changes,
         )
     return meeting
+
+
+@transaction.atomic
+def meeting_attendance_record(
+    *, actor: AnyUser, meeting: Meeting, attendance: int, at: datetime
+) -> Meeting:
+    """Record how many people came to ``meeting``; only once it has begun."""
+    ensure_runs(actor, meeting.forum.area)
+    if not meeting.has_started(at):
+        raise ValidationError(
+            {"attendance": _("Attendance is recorded once the meeting has begun.")}
+        )
+    changes = apply_changes(meeting, {"attendance": attendance})
+    return meeting_save_changes(actor=actor, meeting=meeting, changes=changes)
 
 
 @transaction.atomic

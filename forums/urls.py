@@ -58,6 +58,11 @@ PAGES = [
         name="page-meeting-new",
     ),
     path("coordinator/meetings/<int:pk>/", views.meeting_page, name="page-meeting"),
+    path(
+        "coordinator/meetings/<int:pk>/attendance",
+        views.meeting_attendance,
+        name="page-meeting-attendance",
+    ),
 ]
 
 urlpatterns = [path("api/v1/", include(API)), *FEEDS, *PAGES]

@@ -20,6 +20,7 @@ from districts.selectors import areas_coordinated_by
 from forums import selectors, services
 from forums.forms import (
     AgendaItemForm,
+    AttendanceForm,
     ForumEditForm,
     ForumForm,
     MeetingForm,
@@ -212,6 +213,44 @@ def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
             "minutes_form": minutes_form,
             "minutes": minutes,
             "can_publish_minutes": meeting.starts_at <= timezone.now(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """One meeting, where its coordinator records how many came."""
+    coordinator_only(request)
+    meeting = selectors.meeting_get(viewer=request.user, pk=pk)
+    if meeting is None:
+        raise Http404("No such meeting.")
+    ensure(
+        can_run_forums_in(request.user, meeting.forum.area),
+        "Only the coordinators of this forum's area record its meetings.",
+    )
+    initial = {"attendance": meeting.attendance}
+    form = AttendanceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_attendance_record(
+                actor=request.user,
+                meeting=meeting,
+                attendance=form.cleaned_data["attendance"],
+                at=timezone.now(),
+            )
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            return redirect("forums:page-meeting-attendance", pk=meeting.pk)
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "forums/meeting_attendance.html",
+        {
+            "meeting": meeting,
+            "form": form,
+            "started": meeting.has_started(timezone.now()),
         },
         status=status,
     )

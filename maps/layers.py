@@ -27,6 +27,7 @@ from feedback.models import Feedback
 from feedback.selectors import feedback_layer_rows, service_options
 from forums.selectors import forums_visible_to
 from geo.querysets import LocatedQuerySet
+from participation.selectors import ROW_FIELDS, parse_query, rate_rows
 
 Viewer = AnyUser
 
@@ -88,9 +89,19 @@ class Layer:
     # False when what a viewer sees depends on who they are.
     public: bool = True
     ordering: tuple[str, ...] = ("id",)
+    # Rows that depend on request parameters (a statistic: which measure,
+    # which period), and the names of those parameters; ``rows`` is then
+    # the answer with every parameter left to its default.
+    shaped: Callable[[Mapping[str, str]], QuerySet] | None = None
+    parameters: tuple[str, ...] = ()
 
-    def feature_rows(self, viewer: Viewer) -> QuerySet:
-        return self.rows(viewer).order_by(*self.ordering)
+    def rows_for(self, viewer: Viewer, params: Mapping[str, str]) -> QuerySet:
+        return self.shaped(params) if self.shaped else self.rows(viewer)
+
+    def feature_rows(
+        self, viewer: Viewer, params: Mapping[str, str] | None = None
+    ) -> QuerySet:
+        return self.rows_for(viewer, params or {}).order_by(*self.ordering)
 
     def in_official_area(self, rows: QuerySet, district_id: int) -> QuerySet:
         if self.linked_to is not None:
@@ -98,10 +109,16 @@ class Layer:
         boundary = District.objects.filter(id=district_id).values("boundary")[:1]
         return self.overlapping(rows, Subquery(boundary))
 
-    def get_feature(self, viewer: Viewer, feature_id: str) -> QuerySet:
+    def get_feature(
+        self,
+        viewer: Viewer,
+        feature_id: str,
+        params: Mapping[str, str] | None = None,
+    ) -> QuerySet:
         if self.id_field == "id" and not feature_id.isdigit():
             raise Http404(f"No feature {feature_id[:40]!r} in {self.name}.")
-        return self.rows(viewer).filter(**{self.id_field: feature_id})
+        rows = self.rows_for(viewer, params or {})
+        return rows.filter(**{self.id_field: feature_id})
 
 
 def custom_area_boundary(raw: object, viewer: Viewer) -> Subquery:
@@ -256,6 +273,10 @@ service_code_filter = Filter(
     {"type": "array", "items": {"type": "string"}},
     COMMA_SEPARATED,
 )
+
+
+def participation_rows(params: Mapping[str, str]) -> QuerySet:
+    return rate_rows(parse_query(params))
 
 
 def values_of(choices: Any) -> list[str]:
@@ -435,6 +456,28 @@ LAYERS: dict[str, Layer] = {
             },
             temporal="requested_at",
             breakdown="status",
+        ),
+        Layer(
+            name="participation",
+            title="Participation per 1,000 residents",
+            description=(
+                "One measure of participation (measure=proposals, ballots, "
+                "meetings, attendance) per area (level=district or "
+                "major_district) for one round= or year=, with the count, "
+                "the population of that year, the count per 1,000 residents "
+                "and the population structure. Default: proposals per "
+                "district in the newest round."
+            ),
+            rows=lambda viewer: participation_rows({}),
+            geometry="boundary",
+            properties=("level", *ROW_FIELDS),
+            tile_fields=("code", "name_fi", "name_sv", "count", "per_1000"),
+            overlapping=areas_overlapping,
+            linked_to=None,
+            id_field="code",
+            ordering=("code",),
+            shaped=participation_rows,
+            parameters=("measure", "level", "round", "year"),
         ),
     )
 }

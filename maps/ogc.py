@@ -281,7 +281,7 @@ def matching(layer: Layer, rows: QuerySet, text: str) -> QuerySet:
 
 def selected_rows(layer: Layer, params: QueryDict, viewer: Viewer) -> QuerySet:
     """A layer's rows narrowed by every item parameter of the request."""
-    rows = layer.feature_rows(viewer)
+    rows = layer.feature_rows(viewer, params)
     if params.get("bbox-crs", CRS84) not in (CRS84, "EPSG:4326"):
         raise ValidationError("Only bbox-crs CRS84 is supported.")
     if bbox := params.get("bbox"):
@@ -310,7 +310,8 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
     limit = parse_int(
         params.get("limit", str(DEFAULT_LIMIT)), "limit", low=1, high=MAX_LIMIT
     )
-    offset = parse_int(params.get("offset", "0"), "offset", low=0)
+    # PostgreSQL's OFFSET is a bigint: a larger number is bad input, not a 500.
+    offset = parse_int(params.get("offset", "0"), "offset", low=0, high=2**63 - 1)
     rows = selected_rows(layer, params, viewer_of(request))
     page = feature_page(
         rows,
@@ -354,7 +355,7 @@ def item(request: HttpRequest, collection_id: str, feature_id: str) -> HttpRespo
     check_format(request)
     found = json.loads(
         features_json(
-            layer.get_feature(viewer_of(request), feature_id),
+            layer.get_feature(viewer_of(request), feature_id, request.GET),
             geometry=layer.geometry,
             properties=layer.properties,
             id_field=layer.id_field,

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from maps.layers import AREA_FILTERS, LAYERS, Layer
 from maps.ogc import DEFAULT_LIMIT, GEOJSON, JSON, MAX_LIMIT, OPENAPI
+from participation.measures import MEASURES
 from web.openapi import GEOMETRY
 
 SCHEMA_JSON = "application/schema+json"
@@ -90,10 +91,30 @@ def filter_parameters(layer: Layer | None) -> list[dict]:
                     {"type": "array", "items": STRING},
                     **found.style,
                 )
+        for name in shown.parameters:
+            own.setdefault(name, SHAPE_PARAMETERS[name])
     return [
         *(parameter(name, **doc) for name, doc in AREA_FILTERS.items()),
         *own.values(),
     ]
+
+
+# The parameters that shape a layer's rows rather than narrow them
+# (Layer.parameters: the participation measures).
+SHAPE_PARAMETERS = {
+    "measure": parameter(
+        "measure",
+        "What is counted (participation).",
+        {"type": "string", "enum": list(MEASURES)},
+    ),
+    "level": parameter(
+        "level",
+        "Areas counted for (participation).",
+        {"type": "string", "enum": ["district", "major_district"]},
+    ),
+    "round": parameter("round", "Budgeting round number.", STRING),
+    "year": parameter("year", "A calendar year (participation).", STRING),
+}
 
 
 def ref(name: str) -> dict[str, str]:

@@ -81,7 +81,8 @@ def parse_area(body: Any, viewer: Viewer) -> Area:
 def chosen_layers(body: Any) -> list[Layer]:
     names = body.get("collections") if isinstance(body, dict) else None
     if names is None:
-        return list(LAYERS.values())
+        # A statistic per area is not something lying in the area.
+        return [layer for layer in LAYERS.values() if layer.shaped is None]
     if not isinstance(names, list) or not names:
         raise ValidationError("'collections' must be a non-empty list of names.")
     unknown = [str(n)[:40] for n in names if n not in LAYERS]

@@ -6,6 +6,7 @@ here links only our own static Leaflet (django-leaflet's copy).
 """
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import folium
@@ -14,8 +15,9 @@ from django.templatetags.static import static
 from cases.models import BudgetProposal, Case, Facility
 from districts.models import District
 from geo.geojson import features_json
+from maps.charts import colour_of, scale
 from maps.features import MAP_LAYERS
-from maps.outlines import AREA_TOLERANCE, outline_features
+from maps.outlines import AREA_TOLERANCE, CITY_TOLERANCE, outline_features
 
 # Items drawn per layer on paper; the tables give the counts.
 REPORT_MAP_LIMIT = 500
@@ -74,6 +76,44 @@ def area_map(area: District) -> folium.Map:
             style_function=lambda f, colour=COLOURS[name]: {"fillColor": colour},
         ).add_to(fmap)
     west, south, east, north = _bounds(areas["features"])
+    fmap.fit_bounds([[south, west], [north, east]])
+    return fmap
+
+
+def rate_map(
+    rows: list[District], *, label: str, asset: Callable[[str], str] = static
+) -> folium.Map:
+    """A choropleth of the areas ``rows`` (from
+    ``participation.selectors.rate_rows``) by their rate per 1,000
+    residents. No basemap: the areas are the map, and it needs no network
+    (the PDF is printed offline)."""
+    rates = {row.code: row.per_1000 for row in rows}  # type: ignore[attr-defined]
+    norm = scale(list(rates.values()))
+    features = outline_features(
+        District.objects.filter(pk__in=[row.pk for row in rows]),
+        tolerance=CITY_TOLERANCE,
+    )
+    for feature in features:
+        rate = rates.get(feature["properties"]["code"])
+        feature["properties"]["rate"] = "–" if rate is None else f"{rate:.2f}"
+        feature["properties"]["fill"] = colour_of(rate, norm)
+    fmap = folium.Map(tiles=None, control_scale=True, zoom_control=True, zoom_snap=0.25)
+    fmap.default_js = [("leaflet", asset("leaflet/leaflet.js"))]
+    fmap.default_css = [("leaflet_css", asset("leaflet/leaflet.css"))]
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name="rates",
+        style_function=lambda f: {
+            "color": "#ffffff",
+            "weight": 1,
+            "fillColor": f["properties"]["fill"],
+            "fillOpacity": 0.9,
+        },
+        tooltip=folium.GeoJsonTooltip(
+            fields=["name", "rate"], aliases=["", label], labels=True
+        ),
+    ).add_to(fmap)
+    west, south, east, north = _bounds(features)
     fmap.fit_bounds([[south, west], [north, east]])
     return fmap
 

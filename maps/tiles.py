@@ -83,7 +83,9 @@ def layer_tile(
 ) -> HttpResponse:
     layer = get_layer(collection)
     tile = parse_tile(z, x, y)
-    filtered = any(request.GET.get(name) for name in FILTER_PARAMETERS)
+    filtered = layer.shaped is not None or any(
+        request.GET.get(name) for name in FILTER_PARAMETERS
+    )
     # ?limit= lowers the per-tile cap: the residents' map asks for fewer
     # points per tile than a GIS client, so a city-wide view stays light.
     limit = parse_int(
@@ -99,7 +101,9 @@ def layer_tile(
         # so a filtered map asks for filtered tiles instead of hiding
         # features.
         viewer = viewer_of(request)
-        rows = apply_filters(layer, layer.rows(viewer), request.GET, viewer)
+        rows = apply_filters(
+            layer, layer.rows_for(viewer, request.GET), request.GET, viewer
+        )
         data = render_tile(
             rows, tile=tile, max_features=limit, **tile_options(layer, fields)
         )

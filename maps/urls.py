@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maps import ogc, openapi, pages, query, tiles
+from maps import equity, ogc, openapi, pages, query, tiles
 from maps.feeds import AreaFeed
 
 app_name = "maps"
@@ -53,4 +53,10 @@ page_urlpatterns = [
         name="area-report",
     ),
     path("items/<str:collection>/<int:item_id>/", pages.item_page, name="item"),
+    path("participation/", equity.equity_page, name="equity"),
+    path(
+        "participation/report/<int:year>/",
+        equity.report_page,
+        name="participation-report",
+    ),
 ]

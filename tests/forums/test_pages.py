@@ -116,3 +116,80 @@ def test_another_areas_forum_page_is_403(client, coordinator, district, city_adm
     )
     client.force_login(coordinator)
     assert client.get(f"/coordinator/forums/{forum.id}/").status_code == 403
+
+
+def held_meeting(coordinator, district, *, days_ago=1):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from forums.services import forum_create, meeting_create
+
+    forum = forum_create(
+        actor=coordinator, area=district("sub_district", "020"), title="Kluuvi"
+    )
+    start = timezone.now() - timedelta(days=days_ago)
+    return meeting_create(
+        actor=coordinator,
+        forum=forum,
+        title="Asukasilta",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
+
+
+def test_a_coordinator_records_attendance_on_the_meeting_page(
+    signed_in, coordinator, district
+):
+    from districts.models import AuditLog
+
+    meeting = held_meeting(coordinator, district)
+    url = f"/coordinator/meetings/{meeting.pk}/attendance"
+    token = csrf_token(signed_in, url)
+    response = signed_in.post(url, {"attendance": "23", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.attendance == 23
+    entry = AuditLog.objects.filter(object_type="forums.meeting").first()
+    assert entry.changes == {"attendance": 23}
+    assert "23" in signed_in.get(url).content.decode()
+
+
+def test_attendance_of_a_meeting_to_come_is_refused(signed_in, coordinator, district):
+    meeting = held_meeting(coordinator, district, days_ago=-3)
+    url = f"/coordinator/meetings/{meeting.pk}/attendance"
+    token = csrf_token(signed_in, url)
+    response = signed_in.post(url, {"attendance": "5", "csrfmiddlewaretoken": token})
+    assert response.status_code == 400
+    meeting.refresh_from_db()
+    assert meeting.attendance is None
+
+
+def test_a_negative_attendance_is_a_form_error(signed_in, coordinator, district):
+    meeting = held_meeting(coordinator, district)
+    url = f"/coordinator/meetings/{meeting.pk}/attendance"
+    token = csrf_token(signed_in, url)
+    response = signed_in.post(url, {"attendance": "-4", "csrfmiddlewaretoken": token})
+    assert response.status_code == 400
+    meeting.refresh_from_db()
+    assert meeting.attendance is None
+
+
+def test_another_areas_coordinator_cannot_record_attendance(
+    client, coordinator, district, city_admin
+):
+    from districts.services import coordinator_assign
+    from tests.factories import UserFactory
+
+    meeting = held_meeting(coordinator, district)
+    other = UserFactory(username="east")
+    coordinator_assign(
+        actor=city_admin, user=other, area=district("major_district", "7")
+    )
+    client.force_login(other)
+    response = client.post(
+        f"/coordinator/meetings/{meeting.pk}/attendance", {"attendance": "9"}
+    )
+    assert response.status_code == 403
+    meeting.refresh_from_db()
+    assert meeting.attendance is None
