@@ -253,6 +253,11 @@ def test_every_json_operation_answers_its_typed_schema(walk, documents):
         at={"plan_id": plan.pk},
     )
     rest("POST", "/api/v1/auth/token", {"username": "cityadmin", "password": PASSWORD})
+    rest(
+        "GET",
+        "/api/v1/participation/",
+        query={"level": "district", "measure": "proposals", "round": 1},
+    )
 
     ogc("GET", "/")
     ogc("GET", "/conformance")
