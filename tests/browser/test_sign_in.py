@@ -6,7 +6,6 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from tests.browser.conftest import OUTPUT, Guard, serious_violations
 from tests.oidc import DEMO_RESIDENT, oidc, oidc_provider
@@ -37,7 +36,7 @@ class ProviderGuard(Guard):
 
 
 @pytest.fixture
-def provider_page(browser, site, oidc, request, django_db_blocker):
+def provider_page(browser, site, oidc, request):
     guard = ProviderGuard(site, oidc["OIDC_OP_ISSUER"])
     context = browser.new_context(base_url=site, locale="fi-FI")
     context.set_default_timeout(10_000)
@@ -48,10 +47,6 @@ def provider_page(browser, site, oidc, request, django_db_blocker):
     OUTPUT.mkdir(exist_ok=True)
     page.screenshot(path=OUTPUT / f"{request.node.name}.png", full_page=True)
     context.close()
-    # The live server committed the resident's account; the session data
-    # is shared, so it goes again.
-    with django_db_blocker.unblock():
-        get_user_model().objects.filter(username__startswith="oidc-").delete()
     assert guard.foreign == [], f"requests left the test hosts: {guard.foreign}"
     assert guard.errors == [], f"JavaScript errors: {guard.errors}"
 
