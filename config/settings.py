@@ -6,6 +6,7 @@ DATABASE_URL explicitly; DEBUG is off unless asked for.
 """
 
 import warnings
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -66,6 +67,9 @@ env = environ.Env(
     OIDC_CLAIM_HOME_MAJOR_DISTRICT=(str, "home_major_district"),
     OIDC_STRONG_LOA_VALUES=(list, ["substantial", "high"]),
     OIDC_VERIFY_KID=(bool, True),
+    LOGIN_FAILURE_LIMIT=(int, 5),
+    LOGIN_LOCKOUT_MINUTES=(int, 15),
+    TOKEN_TTL_HOURS=(int, 24 * 30),
 )
 
 DEBUG = env("DEBUG")
@@ -125,6 +129,8 @@ if OIDC_RP_CLIENT_ID and not all(_OIDC_REQUIRED.values()):
         + ", ".join(name for name, value in _OIDC_REQUIRED.items() if not value)
     )
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username and address (AXES_* below).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "districts.identity.ResidentOIDCBackend",
 ]
@@ -143,6 +149,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "leaflet",
     "mozilla_django_oidc",
+    "axes",
     "geo",
     "districts",
     "cases",
@@ -166,6 +173,8 @@ MIDDLEWARE = [
     "web.viewer.RefusedCredentialsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees a lockout flagged during authentication.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -288,16 +297,37 @@ REST_FRAMEWORK = {
         "ballot": env("RATE_BALLOT"),
         "polygon_query": env("RATE_POLYGON_QUERY"),
     },
-    # Proxies in front of the app (load balancer: 1): the client address is
-    # then taken from X-Forwarded-For, never trusted beyond that depth.
-    "NUM_PROXIES": env("NUM_PROXIES") or None,
+    # Client addresses come from web.clientip, which trusts X-Forwarded-For
+    # only to the depth of NUM_PROXIES (below); DRF's own reading is unused.
     # Token first: its WWW-Authenticate header makes an anonymous write a
     # 401, as the permission matrix documents, rather than a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "districts.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
 }
+
+# Proxies in front of the app (one load balancer: 1). Each hop appends to
+# X-Forwarded-For; entries beyond this depth were written by the client.
+NUM_PROXIES = env("NUM_PROXIES")
+
+# Sign-in lockout (django-axes) for every way in: the admin, the web login
+# and the token endpoint all authenticate through AxesBackend. Failures
+# count per username (NFKC-normalised, case-folded) and client address
+# (web.clientip), in the database with row locks, so a proxy's address or
+# a typed variant of a name neither locks everyone out nor resets a count.
+# AxesStandaloneBackend heads AUTHENTICATION_BACKENDS above.
+AXES_FAILURE_LIMIT = env("LOGIN_FAILURE_LIMIT")
+AXES_COOLOFF_TIME = timedelta(minutes=env("LOGIN_LOCKOUT_MINUTES"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "districts.accounts.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "web.clientip.client_ip"
+AXES_LOCKOUT_CALLABLE = "districts.accounts.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# API tokens (DELETE /api/v1/auth/token revokes one) expire this long
+# after they were issued.
+TOKEN_TTL = timedelta(hours=env("TOKEN_TTL_HOURS"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -388,5 +418,7 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
         "piiri.request": {"level": "INFO" if env("LOG_REQUESTS") else "WARNING"},
+        # Lockouts and repeated failures are warnings; every attempt is not.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -10,6 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from web.clientip import client_ip
+
 request_log = logging.getLogger("piiri.request")
 
 # Attributes every LogRecord has; anything else was passed with `extra=`.
@@ -70,7 +72,7 @@ class RequestLogMiddleware:
                 "status": response.status_code,
                 "duration_ms": duration_ms,
                 "bytes": len(response.content) if not response.streaming else None,
-                "client": request.META.get("REMOTE_ADDR"),
+                "client": client_ip(request),
                 "user_id": user.pk
                 if user is not None and user.is_authenticated
                 else None,

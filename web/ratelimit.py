@@ -16,8 +16,8 @@ Plain view::
     @rate_limited(LoginThrottle)
     def login(request): ...
 
-The client is the logged-in user, else the IP address (X-Forwarded-For is
-trusted only to the depth settings NUM_PROXIES gives). DRF's sliding
+The client is the logged-in user, else the address web.clientip gives
+(X-Forwarded-For only to the depth settings.NUM_PROXIES). DRF's sliding
 window reads and writes the count without a lock, so a burst of parallel
 requests from one client can overshoot a limit by the number of requests
 in flight; that bounds abuse, which is the point, not billing.
@@ -33,6 +33,7 @@ from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from web.clientip import client_ip
 from web.errors import error_response
 
 
@@ -51,7 +52,7 @@ class ScopeThrottle(SimpleRateThrottle):
         if user is not None and user.is_authenticated:
             ident = f"user-{user.pk}"
         else:
-            ident = f"ip-{self.get_ident(request)}"
+            ident = f"ip-{client_ip(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
