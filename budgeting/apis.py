@@ -169,7 +169,7 @@ class BallotSubmitApi(APIView):
         try:
             ballot = services.ballot_submit(
                 round_=round_,
-                identity=verify(data.validated_data["voter"]),
+                identity=verify(data.validated_data["voter"], channel=self.channel),
                 plan_ids=data.validated_data["plans"],
                 channel=self.channel,
                 entered_by=request.user if request.user.is_authenticated else None,

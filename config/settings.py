@@ -67,6 +67,7 @@ env = environ.Env(
     OIDC_CLAIM_HOME_MAJOR_DISTRICT=(str, "home_major_district"),
     OIDC_STRONG_LOA_VALUES=(list, ["substantial", "high"]),
     OIDC_VERIFY_KID=(bool, True),
+    PAPER_VOTER_VERIFIER=(str, "budgeting.verification.declared_identity"),
     LOGIN_FAILURE_LIMIT=(int, 5),
     LOGIN_LOCKOUT_MINUTES=(int, 15),
     TOKEN_TTL_HOURS=(int, 24 * 30),
@@ -75,18 +76,32 @@ env = environ.Env(
 DEBUG = env("DEBUG")
 DEV = env("PIIRI_DEV") or DEBUG
 SECRET_KEY = env("SECRET_KEY")
+# Keys that are public (this file, .env.example, Django's template): the
+# voter digest key derives from SECRET_KEY, so one of them in production
+# would make voter digests reversible by anyone.
+DEVELOPMENT_SECRET_KEY = "piiri-local-development-only-not-secret"
+KNOWN_SECRET_KEYS = {DEVELOPMENT_SECRET_KEY, "change-me"}
 if not SECRET_KEY:
     if not DEV:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DEBUG is off (set PIIRI_DEV=1 locally)."
         )
-    SECRET_KEY = "piiri-local-development-only-not-secret"
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
+elif not DEV and (
+    SECRET_KEY in KNOWN_SECRET_KEYS or SECRET_KEY.startswith("django-insecure-")
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is a published development key; set a long random one."
+    )
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 # Key of the voter identifier digest. Changing it makes every returning
 # voter look new, so it is set once per installation, apart from SECRET_KEY.
 VOTER_DIGEST_KEY = env("VOTER_DIGEST_KEY") or SECRET_KEY
-# Dotted path of the step that verifies a voter's identity and residence.
+# Dotted paths of the steps that verify a voter's identity and residence,
+# online and on paper (budgeting/verification.py). Outside development
+# the online one must not trust the claims (budgeting.checks).
 VOTER_VERIFIER = env("VOTER_VERIFIER")
+PAPER_VOTER_VERIFIER = env("PAPER_VOTER_VERIFIER")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 
 # Residents sign in through OpenID Connect (districts.identity on top of
