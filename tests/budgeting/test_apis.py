@@ -23,7 +23,10 @@ def hetu(individual=111, born=dt.date(1990, 5, 18)):
 CHILD = dt.date.today().replace(month=1, day=1) - dt.timedelta(days=365 * 5)
 
 
-def voter(identifier=hetu(), district="3", birth_date="1990-05-18", **extra):
+VOTER = hetu()
+
+
+def voter(identifier=VOTER, district="3", birth_date="1990-05-18", **extra):
     return {
         "identifier": identifier,
         "birth_date": birth_date,
