@@ -45,6 +45,7 @@ env = environ.Env(
     RATE_LOGIN=(str, "10/min"),
     RATE_BALLOT=(str, "20/min"),
     RATE_POLYGON_QUERY=(str, "120/min"),
+    RATE_POLYGON_EXPORT=(str, "10/min"),
     LOG_LEVEL=(str, "INFO"),
     LOG_REQUESTS=(bool, True),
     VOTER_DIGEST_KEY=(str, ""),
@@ -177,6 +178,7 @@ MIDDLEWARE = [
     "web.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "web.middleware.ContentSecurityPolicyMiddleware",
+    "web.middleware.RequestShapeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "web.db_router.PrimaryPinningMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -302,15 +304,22 @@ if not env("STATIC_MANIFEST"):
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "web.errors.api_exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "web.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # web.parsers: depth, finite numbers and no control characters.
+    "DEFAULT_PARSER_CLASSES": [
+        "web.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # Rate limits: web/ratelimit.py. Scoped throttles apply only where a
     # view names its scope; counts live in the shared database cache.
     "DEFAULT_THROTTLE_RATES": {
         "login": env("RATE_LOGIN"),
         "ballot": env("RATE_BALLOT"),
         "polygon_query": env("RATE_POLYGON_QUERY"),
+        "polygon_export": env("RATE_POLYGON_EXPORT"),
     },
     # Client addresses come from web.clientip, which trusts X-Forwarded-For
     # only to the depth of NUM_PROXIES (below); DRF's own reading is unused.

@@ -10,7 +10,6 @@ from drf_spectacular.utils import (
     extend_schema_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -36,7 +35,7 @@ from districts.services import (
     custom_area_update,
 )
 from geo.params import parse_lon_lat, parse_polygon
-from web.pagination import paginated, paginated_schema
+from web.pagination import Pagination, paginated, paginated_schema
 
 
 def area_ref(area: District | None) -> dict[str, Any] | None:
@@ -110,7 +109,7 @@ class AreaListApi(APIView):
     def get(self, request: Request) -> Response:
         level = request.query_params.get("level")
         areas = area_list(level=level_of(level) if level else None)
-        paginator = LimitOffsetPagination()
+        paginator = Pagination()
         page = paginator.paginate_queryset(areas, request, view=self) or []
         rows = [
             {

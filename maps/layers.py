@@ -25,6 +25,7 @@ from districts.selectors import (
 )
 from forums.selectors import forums_visible_to
 from geo.querysets import LocatedQuerySet
+from web.params import is_whole_number
 
 Viewer = AnyUser
 # Narrows a layer's rows by one request parameter's value.
@@ -83,7 +84,7 @@ class Layer:
         return self.overlapping(rows, Subquery(boundary))
 
     def get_feature(self, viewer: Viewer, feature_id: str) -> QuerySet:
-        if self.id_field == "id" and not feature_id.isdigit():
+        if self.id_field == "id" and not is_whole_number(feature_id):
             raise Http404(f"No feature {feature_id[:40]!r} in {self.name}.")
         return self.rows(viewer).filter(**{self.id_field: feature_id})
 
@@ -116,7 +117,7 @@ def number_filter(field_name: str) -> Filter:
 
     def narrow(rows: QuerySet, value: str) -> QuerySet:
         wanted = [v.strip() for v in value.split(",") if v.strip()]
-        if not all(v.isdigit() for v in wanted):
+        if not all(is_whole_number(v) for v in wanted):
             raise ValidationError(
                 f"{field_name} must be whole numbers separated by commas, "
                 f"got {value[:40]!r}."

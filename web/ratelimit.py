@@ -3,8 +3,8 @@
 Counts live in Django's default cache, a table in PostgreSQL
 (settings.CACHES), so every gunicorn worker and every app server shares
 them. Rates are settings (REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], from
-RATE_LOGIN, RATE_BALLOT, RATE_POLYGON_QUERY). A client over the limit gets
-429 with Retry-After (seconds).
+RATE_LOGIN, RATE_BALLOT, RATE_POLYGON_QUERY, RATE_POLYGON_EXPORT). A client
+over the limit gets 429 with Retry-After (seconds).
 
 DRF view::
 
@@ -68,6 +68,13 @@ class BallotThrottle(ScopeThrottle):
 
 class PolygonQueryThrottle(ScopeThrottle):
     scope = "polygon_query"
+
+
+class PolygonExportThrottle(ScopeThrottle):
+    """CSV and GeoPackage downloads of a query: a city-wide GeoPackage costs
+    seconds of CPU, so they have a lower rate of their own."""
+
+    scope = "polygon_export"
 
 
 def rate_limited(
