@@ -304,7 +304,9 @@ class PabulibExportApi(APIView):
 class ProposalInputSerializer(serializers.Serializer):
     round = serializers.IntegerField(min_value=1, max_value=1000)
     title = serializers.CharField(max_length=300)
-    description = serializers.CharField(required=False, default="", allow_blank=True)
+    description = serializers.CharField(
+        required=False, default="", allow_blank=True, max_length=10_000
+    )
     district = serializers.CharField(
         allow_null=True,
         max_length=20,

@@ -185,7 +185,9 @@ class CustomAreaInputSerializer(serializers.Serializer):
     name_fi = serializers.CharField(max_length=200)
     name_sv = serializers.CharField(max_length=200, required=False, allow_blank=True)
     name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=10_000
+    )
     is_public = serializers.BooleanField(required=False)
     boundary = serializers.JSONField(
         help_text="A GeoJSON Polygon or MultiPolygon in WGS84 lon/lat."

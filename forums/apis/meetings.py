@@ -41,7 +41,9 @@ class MeetingInputSerializer(serializers.Serializer):
         child=serializers.ChoiceField(choices=Meeting.Language.choices),
         required=False,
     )
-    accessibility_notes = serializers.CharField(required=False, allow_blank=True)
+    accessibility_notes = serializers.CharField(
+        required=False, allow_blank=True, max_length=2_000
+    )
 
     def validate_venue_location(self, value: Any) -> Point | None:
         if value is None:
@@ -139,7 +141,9 @@ class AgendaItemCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         case = serializers.IntegerField(required=False)
         proposal = serializers.IntegerField(required=False)
-        notes = serializers.CharField(required=False, allow_blank=True)
+        notes = serializers.CharField(
+            required=False, allow_blank=True, max_length=5_000
+        )
 
     @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request, pk: int) -> Response:
@@ -179,7 +183,7 @@ class MinutesPublishApi(APIView):
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(serializers.Serializer):
-        body = serializers.CharField()
+        body = serializers.CharField(max_length=100_000)
 
     @extend_schema(request=InputSerializer, responses={200: OpenApiTypes.OBJECT})
     def put(self, request: Request, pk: int) -> Response:

@@ -75,8 +75,8 @@ OGC_PARAMS = (
 )
 TILE_PARAMS = ("area", "custom_area", "status", "round", "kind", "limit", "properties")
 PAGES = {
-    "/fi/list/": ("q", "area", "status", "round", "kind", "custom_area"),
-    "/fi/search/": ("q", "format"),
+    "/fi/list/": ("q", "area", "round"),
+    "/fi/search/": ("q",),
     "/fi/": ("area",),
 }
 PATHS = (
@@ -142,11 +142,12 @@ def check(problems, label, send, *args, **kwargs):
     """Send one request in a savepoint, as a server would in its own
     transaction: one failed statement must not fail the requests after it.
     Returns the response, or None when a stored count changed."""
-    before = stored()
+    writes = send.__name__ != "get"
+    before = stored() if writes else None
     savepoint = transaction.savepoint()
     response = send(*args, **kwargs)
     try:
-        after = stored()
+        after = stored() if writes else None
     except DatabaseError:
         after = None
     transaction.savepoint_rollback(savepoint)
@@ -240,27 +241,19 @@ def test_ogc_items_and_queryables(world):
 
 def test_tiles_and_tilejson(world):
     client, problems = world["client"], []
-    for collection in COLLECTIONS:
+    for collection in ("cases", "facilities", "budget-proposals", "forums"):
+        url = f"/tiles/{collection}/14/9326/4741.pbf"
         for param in TILE_PARAMS:
             for name, value in VALUES.items():
-                for url in (
-                    f"/tiles/{collection}/14/9326/4741.pbf",
-                    f"/tiles/{collection}.json",
-                ):
-                    check(
-                        problems,
-                        f"{url}?{param}={name}",
-                        client.get,
-                        url,
-                        {param: value},
-                    )
+                check(
+                    problems, f"{url}?{param}={name}", client.get, url, {param: value}
+                )
+    for collection in COLLECTIONS:
+        url = f"/tiles/{collection}.json"
+        for name, value in VALUES.items():
+            check(problems, f"{url}?area={name}", client.get, url, {"area": value})
     for name, value in PATH_VALUES.items():
-        check(
-            problems,
-            f"tile z={name}",
-            client.get,
-            f"/tiles/cases/{value}/0/0.pbf",
-        )
+        check(problems, f"tile z={name}", client.get, f"/tiles/cases/{value}/0/0.pbf")
     assert not problems, "\n".join(problems)
 
 
