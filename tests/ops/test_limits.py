@@ -15,7 +15,6 @@ from districts.models import CustomArea
 from forums.models import Forum
 from tests import places
 from tests.factories import PASSWORD
-from tests.forums.conftest import at, kluuvi_forum, meeting_in  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -75,21 +74,6 @@ def test_tab_and_new_line_are_text(client, planner):
     )
     assert response.status_code == 201, response.content
     assert CustomArea.objects.get().description == "one\ttwo\nthree"
-
-
-def test_a_stored_control_character_does_not_break_the_feeds(
-    client, kluuvi_forum, meeting_in
-):
-    meeting_in(kluuvi_forum, title="Asukas\x01ilta\x1b")
-    for url in (
-        f"/forums/{kluuvi_forum.pk}/meetings.atom",
-        "/areas/sub_district/020/meetings.atom",
-    ):
-        feed = client.get(url)
-        assert feed.status_code == 200, url
-        text = feed.content.decode()
-        assert "Asukasilta" in text
-        assert "\x01" not in text
 
 
 def test_csv_cells_that_would_run_as_formulas_are_neutralised(client):
