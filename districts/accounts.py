@@ -132,5 +132,5 @@ class TokenCreateApi(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request) -> Response:
-        Token.objects.filter(user=request.user).delete()
+        Token.objects.filter(key=request.auth.key).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)

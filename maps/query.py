@@ -60,7 +60,7 @@ def read_body(request: HttpRequest) -> Any:
     if request.content_type != "application/json":
         raise ValidationError(
             f"The body must be application/json, not "
-            f"{request.content_type[:60] or 'missing'}.",
+            f"{(request.content_type or 'missing')[:60]}.",
             code="unsupported_media_type",
         )
     # web.middleware has checked that Content-Length is a number.
