@@ -264,7 +264,7 @@ def test_token_sign_in_is_throttled_after_repeated_failures(client, planner):
         "/api/v1/auth/token", {"username": "planner", "password": PASSWORD}
     )
     assert blocked.status_code == 429
-    assert "Too many failed sign-ins" in blocked.json()["detail"]
+    assert "Liian monta epäonnistunutta kirjautumista" in blocked.json()["detail"]
 
 
 def test_web_sign_in_is_throttled_after_repeated_failures(client):
@@ -281,7 +281,7 @@ def test_web_sign_in_is_throttled_after_repeated_failures(client):
         "/accounts/login/", {"username": "someone", "password": PASSWORD}
     )
     assert page.status_code == 429
-    assert "Too many failed sign-ins" in page.content.decode()
+    assert "Liian monta epäonnistunutta kirjautumista" in page.content.decode()
     assert "_auth_user_id" not in client.session
 
 
