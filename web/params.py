@@ -26,7 +26,8 @@ def whole_number(
     value = int(text)
     if not low <= value <= high:
         raise ValidationError(
-            f"Parameter '{name}' is {value}; it must be between {low} and {high}.",
+            f"Parameter '{name}' is {value}; it must be at least {low} and at "
+            f"most {high}.",
             code="out_of_range",
         )
     return value
