@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import BudgetProposal, Case, Facility
+from districts.models import District
 from districts.selectors import LEVELS
 from maps.layers import LAYERS, Layer
 from maps.outlines import area_url
