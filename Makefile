@@ -64,13 +64,18 @@ run: db oidc
 	$(PY) manage.py runserver --skip-checks 127.0.0.1:$(PORT)
 
 # Production-like serving (see config/gunicorn.py and README "Serving").
-# In production set SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and unset
-# PIIRI_DEV; BIND, WEB_CONCURRENCY and SECURE_SSL as the deployment needs.
+# Set SECRET_KEY, VOTER_VERIFIER, ALLOWED_HOSTS and DATABASE_URL; BIND,
+# WEB_CONCURRENCY and SECURE_SSL as the deployment needs. The development
+# default PIIRI_DEV=1 above is not passed on (only a PIIRI_DEV given in the
+# environment or on the command line is), so serve refuses what production
+# would refuse.
+SERVE_ENV := $(if $(filter file,$(origin PIIRI_DEV)),env -u PIIRI_DEV,env)
+
 serve: db oidc
-	$(PY) manage.py prepare
-	STATIC_MANIFEST=1 $(PY) manage.py collectstatic --noinput -v 0
-	STATIC_MANIFEST=1 BIND=$${BIND:-127.0.0.1:$(PORT)} \
-		exec .venv/bin/gunicorn -c config/gunicorn.py config.wsgi:application
+	$(SERVE_ENV) $(PY) manage.py prepare
+	$(SERVE_ENV) STATIC_MANIFEST=1 $(PY) manage.py collectstatic --noinput -v 0
+	$(SERVE_ENV) STATIC_MANIFEST=1 BIND=$${BIND:-127.0.0.1:$(PORT)} \
+		.venv/bin/gunicorn -c config/gunicorn.py config.wsgi:application
 
 BACKUP ?= backups/piiri-$(shell date -u +%Y%m%dT%H%M%SZ).dump
 

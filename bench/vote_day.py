@@ -6,14 +6,15 @@ benchmark round. Each simulated person has their own address and voter
 identity.
 """
 
+import datetime as dt
 import json
 import os
 import random
 import subprocess
-import time
 from typing import Any
 
 from bench.common import HELSINKI_BBOX, PY, ROOT, prepare_database, tile_of
+from budgeting.verification import check_character
 
 BENCH_ROUND = 9901
 
@@ -134,9 +135,16 @@ class Client:
             return kind, "POST", "/api/v1/query", {"json": body}
         plan_id, major = self.rng.choice(self.data["plans"])
         self.votes += 1
+        # A well-formed personal identity code per simulated voter: 898
+        # individual numbers a day, a day per 898 voters of this client.
+        serial = self.number * 1_000_000 + self.votes
+        born = dt.date(1950, 1, 1) + dt.timedelta(days=serial // 898 % 20_000)
+        birth, individual = born.strftime("%d%m%y"), f"{2 + serial % 898:03d}"
+        century = "-" if born.year < 2000 else "A"
+        identifier = f"{birth}{century}{individual}{check_character(birth, individual)}"
         voter = {
-            "identifier": f"bench-{time.time_ns()}-{self.number}-{self.votes}",
-            "birth_date": "1990-01-01",
+            "identifier": identifier,
+            "birth_date": born.isoformat(),
             "municipality": "091",  # Statistics Finland code
             "home_major_district": major,
         }

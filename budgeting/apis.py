@@ -289,7 +289,7 @@ class BallotSubmitApi(APIView):
         try:
             ballot = services.ballot_submit(
                 round_=round_,
-                identity=verify(data.validated_data["voter"]),
+                identity=verify(data.validated_data["voter"], channel=self.channel),
                 plan_ids=data.validated_data["plans"],
                 channel=self.channel,
                 entered_by=request.user if request.user.is_authenticated else None,
@@ -425,7 +425,9 @@ class PabulibExportApi(APIView):
 class ProposalInputSerializer(serializers.Serializer):
     round = serializers.IntegerField(min_value=1, max_value=1000)
     title = serializers.CharField(max_length=300)
-    description = serializers.CharField(required=False, default="", allow_blank=True)
+    description = serializers.CharField(
+        required=False, default="", allow_blank=True, max_length=10_000
+    )
     district = serializers.CharField(
         allow_null=True,
         max_length=20,

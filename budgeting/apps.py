@@ -13,3 +13,6 @@ class BudgetingConfig(AppConfig):
     name = "budgeting"
     label = "budgeting"
     verbose_name = _("Participatory budgeting")
+
+    def ready(self) -> None:
+        from budgeting import checks  # noqa: F401  (registers the checks)

@@ -7,7 +7,6 @@ from typing import Any, ClassVar
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,7 +22,7 @@ from cases.selectors import (
 )
 from cases.services.cases import case_file
 from districts.apis import AreaRefSerializer
-from web.pagination import paginated_schema
+from web.pagination import Pagination, paginated_schema
 
 
 class ItemSerializer(serializers.Serializer):
@@ -108,7 +107,7 @@ class ItemListApi(APIView):
             for name in ("area", "custom_area", "q", *self.filters)
         }
         items = self.select(viewer=request.user, **params)
-        paginator = LimitOffsetPagination()
+        paginator = Pagination()
         page = paginator.paginate_queryset(items, request, view=self) or []
         return paginator.get_paginated_response(self.output(page, many=True).data)
 

@@ -10,6 +10,7 @@ by default) minus what replicas and admin need.
 
 import multiprocessing
 import os
+import sys
 
 bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
@@ -31,3 +32,18 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Bodies are capped by Django (DATA_UPLOAD_MAX_MEMORY_SIZE); headers here.
 limit_request_line = 8190
 limit_request_fields = 100
+
+
+def on_starting(server: object) -> None:
+    """Refuse to serve a configuration ``manage.py check`` refuses (as
+    runserver does): a vote must not run on development settings."""
+    import django
+    from django.core import checks
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    serious = [message for message in checks.run_checks() if message.is_serious()]
+    for message in serious:
+        print(message, file=sys.stderr)  # noqa: T201
+    if serious:
+        raise SystemExit(1)

@@ -6,6 +6,7 @@ DATABASE_URL explicitly; DEBUG is off unless asked for.
 """
 
 import warnings
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,6 +47,7 @@ env = environ.Env(
     RATE_POLYGON_QUERY=(str, "120/min"),
     RATE_FEEDBACK=(str, "20/hour"),
     FEEDBACK_CONTACT_RETENTION_DAYS=(int, 365),
+    RATE_POLYGON_EXPORT=(str, "10/min"),
     LOG_LEVEL=(str, "INFO"),
     LOG_REQUESTS=(bool, True),
     VOTER_DIGEST_KEY=(str, ""),
@@ -68,23 +70,41 @@ env = environ.Env(
     OIDC_CLAIM_HOME_MAJOR_DISTRICT=(str, "home_major_district"),
     OIDC_STRONG_LOA_VALUES=(list, ["substantial", "high"]),
     OIDC_VERIFY_KID=(bool, True),
+    PAPER_VOTER_VERIFIER=(str, "budgeting.verification.declared_identity"),
+    LOGIN_FAILURE_LIMIT=(int, 5),
+    LOGIN_LOCKOUT_MINUTES=(int, 15),
+    TOKEN_TTL_HOURS=(int, 24 * 30),
 )
 
 DEBUG = env("DEBUG")
 DEV = env("PIIRI_DEV") or DEBUG
 SECRET_KEY = env("SECRET_KEY")
+# Keys that are public (this file, .env.example, Django's template): the
+# voter digest key derives from SECRET_KEY, so one of them in production
+# would make voter digests reversible by anyone.
+DEVELOPMENT_SECRET_KEY = "piiri-local-development-only-not-secret"
+KNOWN_SECRET_KEYS = {DEVELOPMENT_SECRET_KEY, "change-me"}
 if not SECRET_KEY:
     if not DEV:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DEBUG is off (set PIIRI_DEV=1 locally)."
         )
-    SECRET_KEY = "piiri-local-development-only-not-secret"
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
+elif not DEV and (
+    SECRET_KEY in KNOWN_SECRET_KEYS or SECRET_KEY.startswith("django-insecure-")
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is a published development key; set a long random one."
+    )
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 # Key of the voter identifier digest. Changing it makes every returning
 # voter look new, so it is set once per installation, apart from SECRET_KEY.
 VOTER_DIGEST_KEY = env("VOTER_DIGEST_KEY") or SECRET_KEY
-# Dotted path of the step that verifies a voter's identity and residence.
+# Dotted paths of the steps that verify a voter's identity and residence,
+# online and on paper (budgeting/verification.py). Outside development
+# the online one must not trust the claims (budgeting.checks).
 VOTER_VERIFIER = env("VOTER_VERIFIER")
+PAPER_VOTER_VERIFIER = env("PAPER_VOTER_VERIFIER")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 # Days a feedback giver's contact details are kept before
 # `manage.py purge_feedback_contacts` deletes them.
@@ -130,6 +150,8 @@ if OIDC_RP_CLIENT_ID and not all(_OIDC_REQUIRED.values()):
         + ", ".join(name for name, value in _OIDC_REQUIRED.items() if not value)
     )
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username and address (AXES_* below).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "districts.identity.ResidentOIDCBackend",
 ]
@@ -148,6 +170,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "leaflet",
     "mozilla_django_oidc",
+    "axes",
     "geo",
     "districts",
     "cases",
@@ -162,6 +185,7 @@ MIDDLEWARE = [
     "web.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "web.middleware.ContentSecurityPolicyMiddleware",
+    "web.middleware.RequestShapeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "web.db_router.PrimaryPinningMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -173,6 +197,8 @@ MIDDLEWARE = [
     "web.viewer.RefusedCredentialsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees a lockout flagged during authentication.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -285,9 +311,15 @@ if not env("STATIC_MANIFEST"):
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "web.errors.api_exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "web.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # web.parsers: depth, finite numbers and no control characters.
+    "DEFAULT_PARSER_CLASSES": [
+        "web.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # Rate limits: web/ratelimit.py. Scoped throttles apply only where a
     # view names its scope; counts live in the shared database cache.
     "DEFAULT_THROTTLE_RATES": {
@@ -295,17 +327,39 @@ REST_FRAMEWORK = {
         "ballot": env("RATE_BALLOT"),
         "polygon_query": env("RATE_POLYGON_QUERY"),
         "feedback": env("RATE_FEEDBACK"),
+        "polygon_export": env("RATE_POLYGON_EXPORT"),
     },
-    # Proxies in front of the app (load balancer: 1): the client address is
-    # then taken from X-Forwarded-For, never trusted beyond that depth.
-    "NUM_PROXIES": env("NUM_PROXIES") or None,
+    # Client addresses come from web.clientip, which trusts X-Forwarded-For
+    # only to the depth of NUM_PROXIES (below); DRF's own reading is unused.
     # Token first: its WWW-Authenticate header makes an anonymous write a
     # 401, as the permission matrix documents, rather than a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "districts.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
 }
+
+# Proxies in front of the app (one load balancer: 1). Each hop appends to
+# X-Forwarded-For; entries beyond this depth were written by the client.
+NUM_PROXIES = env("NUM_PROXIES")
+
+# Sign-in lockout (django-axes) for every way in: the admin, the web login
+# and the token endpoint all authenticate through AxesBackend. Failures
+# count per username (NFKC-normalised, case-folded) and client address
+# (web.clientip), in the database with row locks, so a proxy's address or
+# a typed variant of a name neither locks everyone out nor resets a count.
+# AxesStandaloneBackend heads AUTHENTICATION_BACKENDS above.
+AXES_FAILURE_LIMIT = env("LOGIN_FAILURE_LIMIT")
+AXES_COOLOFF_TIME = timedelta(minutes=env("LOGIN_LOCKOUT_MINUTES"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "districts.accounts.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "web.clientip.client_ip"
+AXES_LOCKOUT_CALLABLE = "districts.accounts.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# API tokens (DELETE /api/v1/auth/token revokes one) expire this long
+# after they were issued.
+TOKEN_TTL = timedelta(hours=env("TOKEN_TTL_HOURS"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -400,5 +454,7 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
         "piiri.request": {"level": "INFO" if env("LOG_REQUESTS") else "WARNING"},
+        # Lockouts and repeated failures are warnings; every attempt is not.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -1,20 +1,27 @@
-"""Signing in: session login for the web, tokens for API clients, and the
-throttles both share, so guessing passwords is as slow through either door.
+"""Signing in: session login for the web, tokens for API clients, and one
+lockout for every way in.
 
-Two limits apply: ``LoginThrottle`` (web.ratelimit) caps sign-in attempts
-per client address, and the failure count here locks one username after
-``MAX_FAILURES`` wrong passwords from anywhere, which a spread-out guesser
-cannot get round by changing address."""
+Two limits apply. ``LoginThrottle`` (web.ratelimit) caps sign-in attempts
+per client address. django-axes (settings ``AXES_*``) counts failed
+passwords per username and client address on the admin login, the web
+login and the token endpoint alike, since all three authenticate through
+``AxesStandaloneBackend``; after ``LOGIN_FAILURE_LIMIT`` failures that pair
+is locked for ``LOGIN_LOCKOUT_MINUTES``.
 
+Tokens expire ``TOKEN_TTL_HOURS`` after they were issued and can be revoked
+with ``DELETE /api/v1/auth/token``.
+"""
+
+import unicodedata
+from collections.abc import Mapping
 from typing import Any
 
-from django.contrib.auth import authenticate
-from django.contrib.auth.forms import AuthenticationForm
+from django.conf import settings
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.views import LoginView
-from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     extend_schema,
     extend_schema_serializer,
@@ -22,82 +29,56 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from districts.tokens import ExpiringTokenAuthentication, token_expired
+from web.errors import error_response
 from web.ratelimit import LoginThrottle, rate_limited
 
-# Failed sign-ins allowed per client address and per username in a window.
-MAX_FAILURES = 5
-WINDOW_SECONDS = 15 * 60
+
+def lockout_username(
+    request: HttpRequest, credentials: Mapping[str, Any] | None
+) -> str:
+    """The name failures are counted under: what Django's login form signs
+    in with (NFKC, as ``UsernameField`` normalises), case-folded, so a
+    full-width or capitalised variant shares the count of the account."""
+    raw = (credentials or {}).get("username")
+    if raw is None:
+        raw = getattr(request, "POST", {}).get("username", "")
+    return unicodedata.normalize("NFKC", str(raw)).strip().casefold()[:150]
 
 
-def client_address(request: HttpRequest) -> str:
-    # REMOTE_ADDR, not X-Forwarded-For: a client must not pick its own key.
-    return request.META.get("REMOTE_ADDR", "unknown")
+def lockout_message() -> str:
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return _("Too many failed sign-ins; try again in %(minutes)d minutes.") % {
+        "minutes": minutes
+    }
 
 
-def failure_keys(request: HttpRequest, username: str) -> list[str]:
-    return [
-        f"login-failures:addr:{client_address(request)}",
-        f"login-failures:user:{username.strip().lower()[:150]}",
-    ]
-
-
-def login_blocked(request: HttpRequest, username: str) -> bool:
-    return any(
-        cache.get(key, 0) >= MAX_FAILURES for key in failure_keys(request, username)
+def locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None,
+    credentials: Mapping[str, Any] | None,
+) -> HttpResponse:
+    """The answer to a locked-out sign-in, on every way in."""
+    seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    return error_response(
+        request, 429, lockout_message(), **{"Retry-After": str(seconds)}
     )
-
-
-def login_failed(request: HttpRequest, username: str) -> None:
-    for key in failure_keys(request, username):
-        cache.add(key, 0, WINDOW_SECONDS)
-        cache.incr(key)
-
-
-def login_succeeded(request: HttpRequest, username: str) -> None:
-    cache.delete(failure_keys(request, username)[1])
-
-
-BLOCKED_MESSAGE = (
-    f"Too many failed sign-ins; try again in {WINDOW_SECONDS // 60} minutes."
-)
-
-
-class ThrottledAuthenticationForm(AuthenticationForm):
-    def clean(self) -> dict[str, Any]:
-        username = self.data.get("username", "")
-        if self.request is not None and login_blocked(self.request, username):
-            raise ValidationError(BLOCKED_MESSAGE, code="throttled")
-        try:
-            return super().clean()
-        except ValidationError:
-            if self.request is not None:
-                login_failed(self.request, username)
-            raise
 
 
 @method_decorator(rate_limited(LoginThrottle), name="dispatch")
 class ThrottledLoginView(LoginView):
-    form_class = ThrottledAuthenticationForm
     template_name = "districts/login.html"
-
-    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
-        response = super().form_invalid(form)
-        if login_blocked(self.request, form.data.get("username", "")):
-            response.status_code = 429
-        return response
-
-    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
-        login_succeeded(self.request, form.get_user().get_username())
-        return super().form_valid(form)
 
 
 class TokenCreateApi(APIView):
     """Exchange a username and password for an API token (``Authorization:
-    Token <key>``). Failed attempts are throttled like the web login."""
+    Token <key>``), or revoke the token the request carries (DELETE).
+    Failed attempts are throttled and locked out like the web login."""
 
     authentication_classes: list[Any] = []
     permission_classes: list[Any] = []
@@ -105,8 +86,20 @@ class TokenCreateApi(APIView):
 
     @extend_schema_serializer(component_name="TokenInput")
     class InputSerializer(serializers.Serializer):
-        username = serializers.CharField()
-        password = serializers.CharField(style={"input_type": "password"})
+        username = serializers.CharField(max_length=150)
+        password = serializers.CharField(
+            max_length=4096, style={"input_type": "password"}
+        )
+
+    def get_authenticators(self) -> list[Any]:
+        if self.request is not None and self.request.method == "DELETE":
+            return [ExpiringTokenAuthentication()]
+        return []
+
+    def get_permissions(self) -> list[Any]:
+        if self.request is not None and self.request.method == "DELETE":
+            return [IsAuthenticated()]
+        return []
 
     @extend_schema(
         request=InputSerializer,
@@ -115,20 +108,34 @@ class TokenCreateApi(APIView):
     def post(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        username = serializer.validated_data["username"]
-        if login_blocked(request, username):
-            return Response(
-                {"detail": BLOCKED_MESSAGE}, status=status.HTTP_429_TOO_MANY_REQUESTS
-            )
-        user = authenticate(
-            request, username=username, password=serializer.validated_data["password"]
+        username = get_user_model().normalize_username(
+            serializer.validated_data["username"]
         )
-        if user is None:
-            login_failed(request, username)
+        user = authenticate(
+            request._request,
+            username=username,
+            password=serializer.validated_data["password"],
+        )
+        if getattr(request._request, "axes_locked_out", False):
             return Response(
-                {"detail": "Wrong username or password."},
+                {"detail": lockout_message()},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={
+                    "Retry-After": str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+                },
+            )
+        if user is None:
+            return Response(
+                {"detail": _("Wrong username or password.")},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        login_succeeded(request, username)
-        token, _ = Token.objects.get_or_create(user=user)
+        token, _created = Token.objects.get_or_create(user=user)
+        if token_expired(token):
+            token.delete()
+            token = Token.objects.create(user=user)
         return Response({"token": token.key})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request) -> Response:
+        Token.objects.filter(key=request.auth.key).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)

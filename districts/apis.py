@@ -12,7 +12,6 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -39,7 +38,7 @@ from districts.services import (
 )
 from geo.params import parse_lon_lat, parse_polygon
 from web.openapi import GeometryField, constant
-from web.pagination import paginated, paginated_schema
+from web.pagination import Pagination, paginated, paginated_schema
 
 
 def area_ref(area: District | None) -> dict[str, Any] | None:
@@ -152,7 +151,7 @@ class AreaListApi(APIView):
     def get(self, request: Request) -> Response:
         level = request.query_params.get("level")
         areas = area_list(level=level_of(level) if level else None)
-        paginator = LimitOffsetPagination()
+        paginator = Pagination()
         page = paginator.paginate_queryset(areas, request, view=self) or []
         rows = [
             {
@@ -230,7 +229,9 @@ class CustomAreaInputSerializer(serializers.Serializer):
     name_fi = serializers.CharField(max_length=200)
     name_sv = serializers.CharField(max_length=200, required=False, allow_blank=True)
     name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=10_000
+    )
     is_public = serializers.BooleanField(required=False)
     boundary = serializers.JSONField(
         help_text="A GeoJSON Polygon or MultiPolygon in WGS84 lon/lat."

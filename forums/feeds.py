@@ -11,13 +11,13 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 from icalendar import Calendar, Event, vText
 
 from districts.permissions import AnyArea, AnyUser
 from districts.selectors import custom_areas_visible_to, district_get
 from forums.models import Meeting
 from forums.selectors import forum_get, meeting_list
+from web.feeds import CleanAtom1Feed
 from web.viewer import viewer_of
 
 # A feed is a calendar, not an archive.
@@ -101,7 +101,7 @@ def local_time(moment: datetime) -> str:
 
 
 class MeetingAtomFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = CleanAtom1Feed
 
     def get_object(self, request: HttpRequest, **kwargs: str) -> Scope:  # type: ignore[override]
         return scope_of(request, **kwargs)

@@ -16,7 +16,10 @@ class ForumForm(forms.Form):
     area = forms.ChoiceField(label=_("Area"))
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea, required=False
+        label=_("Description"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=10_000,
     )
     venue_address = forms.CharField(
         label=_("Usual venue address"), max_length=300, required=False
@@ -44,7 +47,10 @@ class ForumForm(forms.Form):
 class ForumEditForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea, required=False
+        label=_("Description"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=10_000,
     )
     venue_address = forms.CharField(
         label=_("Usual venue address"), max_length=300, required=False
@@ -77,7 +83,10 @@ class MeetingForm(forms.Form):
         required=False,
     )
     accessibility_notes = forms.CharField(
-        label=_("Accessibility notes"), widget=forms.Textarea, required=False
+        label=_("Accessibility notes"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=2_000,
     )
 
     def __init__(

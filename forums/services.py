@@ -283,6 +283,10 @@ def agenda_item_add(
                 f"{area_label(area)}."
             }
         )
+    # Concurrent additions would read the same last position and one would
+    # fail on the (meeting, position) constraint: the meeting row's lock
+    # makes them take turns.
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
     last = meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0
     item = AgendaItem(
         meeting=meeting, position=last + 1, case=case, proposal=proposal, notes=notes

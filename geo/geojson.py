@@ -3,12 +3,17 @@
 The queryset's own SQL (filters, ordering, limits) is wrapped, so one
 statement returns the finished JSON text: no GEOS objects are built in
 Python and nothing is serialised twice.
+
+A queryset Django knows matches nothing (``pk__in=[]``, an integer past the
+column's range) has no SQL; it raises ``EmptyResultSet`` when compiled,
+and the functions here answer with no features instead.
 """
 
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from django.contrib.gis.db.models.functions import Transform
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 
@@ -67,9 +72,12 @@ def features_json(
     precision: int = PRECISION,
 ) -> str:
     """A JSON array of RFC 7946 features, lon/lat, as text."""
-    sql, params = _feature_rows(
-        queryset, geometry=geometry, properties=properties, id_field=id_field
-    )
+    try:
+        sql, params = _feature_rows(
+            queryset, geometry=geometry, properties=properties, id_field=id_field
+        )
+    except EmptyResultSet:
+        return "[]"
     wrapped = (
         f"SELECT {_features_agg(id_field, precision, properties)} FROM ({sql}) AS t"
     )
@@ -115,7 +123,10 @@ def feature_page_sql(
 def feature_page(queryset: QuerySet, **options: Any) -> FeaturePage:
     """One page of ``queryset`` as features, with the number of rows the
     whole queryset matches: one statement, one round trip."""
-    sql, params = feature_page_sql(queryset, **options)
+    try:
+        sql, params = feature_page_sql(queryset, **options)
+    except EmptyResultSet:
+        return FeaturePage("[]", 0, 0)
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         matched, returned, text = cursor.fetchone()

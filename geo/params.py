@@ -22,6 +22,10 @@ from geo import srid
 # so): it is a planner's area, not a dataset.
 MAX_POLYGON_VERTICES = 20_000
 MAX_TILE_ZOOM = 24
+# Levels of arrays and objects in an input geometry: a MultiPolygon needs
+# five, a collection of them seven. Deeper input would exhaust the
+# recursion of the JSON reader, shapely and GEOS rather than mean anything.
+MAX_GEOMETRY_NESTING = 12
 
 
 class Tile(NamedTuple):
@@ -122,6 +126,31 @@ def parse_tile(z: int | str, x: int | str, y: int | str) -> Tile:
     return tile
 
 
+def nesting(value: Any) -> int:
+    """How many arrays and objects deep ``value`` goes, without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            members = item.values() if isinstance(item, dict) else item
+            stack.extend((member, depth + 1) for member in members)
+    return deepest
+
+
+def _too_deep(name: str) -> ValidationError:
+    return ValidationError(
+        f"'{name}' is nested more than {MAX_GEOMETRY_NESTING} levels deep."
+    )
+
+
+def _not_a_number(name: str) -> Any:
+    def refuse(constant: str) -> float:
+        raise ValidationError(f"'{name}' has a coordinate that is not finite.")
+
+    return refuse
+
+
 class GeometryTooLargeError(ValidationError):
     """An input geometry over the vertex limit (HTTP 413 where possible)."""
 
@@ -130,11 +159,15 @@ def parse_geometry(value: Any, *, name: str = "geometry") -> GEOSGeometry:
     """A GeoJSON geometry (text or already-parsed JSON) in WGS84 to GEOS."""
     if isinstance(value, str):
         try:
-            value = json.loads(value)
+            value = json.loads(value, parse_constant=_not_a_number(name))
+        except RecursionError:
+            raise _too_deep(name) from None
         except ValueError:
             raise ValidationError(f"'{name}' is not valid JSON.") from None
     if not isinstance(value, dict) or "type" not in value:
         raise ValidationError(f"'{name}' must be a GeoJSON geometry object.")
+    if nesting(value) > MAX_GEOMETRY_NESTING:
+        raise _too_deep(name)
     try:
         # shapely reads the geometry with GEOS alone: a "crs" member is never
         # handed to GDAL, which could be made to fetch a URL.

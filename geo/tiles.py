@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import Transform
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import F, Func, QuerySet, Value
 
@@ -88,8 +89,14 @@ def _execute(db: str, sql: str, params: Sequence[Any]) -> bytes:
 
 
 def render_tile(queryset: QuerySet, **tile_options: Any) -> bytes:
-    """The tile as bytes (see ``tile_sql``); empty when no row lies in it."""
-    return _execute(queryset.db, *tile_sql(queryset, **tile_options))
+    """The tile as bytes (see ``tile_sql``); empty when no row lies in it,
+    or when the queryset is one Django knows matches nothing (it then has
+    no SQL: ``EmptyResultSet``)."""
+    try:
+        sql, params = tile_sql(queryset, **tile_options)
+    except EmptyResultSet:
+        return b""
+    return _execute(queryset.db, sql, params)
 
 
 # Tile coordinates no real tile has: compiled in, then swapped per tile.

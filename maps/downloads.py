@@ -32,6 +32,17 @@ def frames(features_text: str) -> dict[str, gpd.GeoDataFrame]:
     }
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula
+# (OWASP "CSV injection"); a leading apostrophe makes it text again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(cell: object) -> object:
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
 def as_csv(features_text: str) -> bytes:
     # One table for every collection: the union of their columns, the
     # geometry as WKT in lon/lat.
@@ -46,7 +57,7 @@ def as_csv(features_text: str) -> bytes:
     table = pd.concat(tables, ignore_index=True)
     first = ["collection", "id"] if "id" in table.columns else ["collection"]
     table = table[first + [c for c in table.columns if c not in first]]
-    return table.to_csv(index=False).encode()
+    return table.map(neutralised).to_csv(index=False).encode()
 
 
 def as_gpkg(features_text: str) -> bytes:

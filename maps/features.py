@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import BudgetProposal, Case, Facility
+from districts.models import District
 from districts.selectors import LEVELS
 from feedback.models import Feedback
 from feedback.selectors import service_options
@@ -127,11 +128,23 @@ def item_essentials(layer: Layer, item: Model) -> list[tuple[str, str]]:
     return rows
 
 
+def official_areas(item: Model) -> list[District]:
+    """The official areas an item lies in: those linked to a located item,
+    the areas above an official area, a forum's own area."""
+    if isinstance(item, District):
+        above, parent = [], item.parent
+        while parent is not None:
+            above.append(parent)
+            parent = parent.parent
+        return above
+    if hasattr(item, "areas"):
+        return list(item.areas.defer("boundary").filter(is_sea=False))
+    district = getattr(item, "district", None)
+    return [district] if isinstance(district, District) else []
+
+
 def item_areas(item: Model) -> list[dict[str, str]]:
-    areas = sorted(
-        item.areas.defer("boundary").filter(is_sea=False),  # type: ignore[attr-defined]
-        key=lambda a: LEVELS.index(a.level),
-    )
+    areas = sorted(official_areas(item), key=lambda a: LEVELS.index(a.level))
     return [
         {
             "level": str(area.get_level_display()),

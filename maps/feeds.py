@@ -4,17 +4,17 @@ from typing import Any
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from districts.models import District
 from districts.selectors import area_get
 from maps.area_contents import area_news
 from maps.outlines import area_url
+from web.feeds import CleanAtom1Feed
 
 
 class AreaFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = CleanAtom1Feed
 
     def get_object(self, request: HttpRequest, level: str, code: str) -> District:
         area = area_get(level=level, code=code)

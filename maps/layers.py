@@ -28,6 +28,7 @@ from feedback.selectors import feedback_layer_rows, service_options
 from forums.selectors import forums_visible_to
 from geo.querysets import LocatedQuerySet
 from participation.selectors import ROW_FIELDS, parse_query, rate_rows
+from web.params import is_whole_number
 
 Viewer = AnyUser
 
@@ -115,7 +116,7 @@ class Layer:
         feature_id: str,
         params: Mapping[str, str] | None = None,
     ) -> QuerySet:
-        if self.id_field == "id" and not feature_id.isdigit():
+        if self.id_field == "id" and not is_whole_number(feature_id):
             raise Http404(f"No feature {feature_id[:40]!r} in {self.name}.")
         rows = self.rows_for(viewer, params or {})
         return rows.filter(**{self.id_field: feature_id})
@@ -157,7 +158,7 @@ def number_filter(field_name: str) -> Filter:
 
     def narrow(rows: QuerySet, value: str) -> QuerySet:
         wanted = [v.strip() for v in value.split(",") if v.strip()]
-        if not all(v.isdigit() for v in wanted):
+        if not all(is_whole_number(v) for v in wanted):
             raise ValidationError(
                 f"{field_name} must be whole numbers separated by commas, "
                 f"got {value[:40]!r}."

@@ -23,6 +23,8 @@ from geo.geojson import feature_page, features_json
 from geo.params import parse_bbox
 from maps.layers import LAYERS, Layer, Viewer, apply_filters, get_layer
 from web.errors import bad_input_is_400
+from web.pagination import MAX_OFFSET
+from web.params import whole_number
 from web.viewer import viewer_of
 
 GEOJSON = "application/geo+json"
@@ -208,18 +210,9 @@ def queryables(request: HttpRequest, collection_id: str) -> HttpResponse:
 
 
 def parse_int(raw: str, name: str, *, low: int, high: int | None = None) -> int:
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValidationError(
-            f"Parameter '{name}' must be a whole number, got {raw[:20]!r}."
-        ) from None
-    if value < low or (high is not None and value > high):
-        top = f" and at most {high}" if high is not None else ""
-        raise ValidationError(
-            f"Parameter '{name}' is {value}; it must be at least {low}{top}."
-        )
-    return value
+    return whole_number(
+        raw, name=name, low=low, high=MAX_OFFSET if high is None else high
+    )
 
 
 def parse_instant(raw: str) -> datetime | None:
@@ -236,7 +229,20 @@ def parse_instant(raw: str) -> datetime | None:
             f"Parameter 'datetime' has {raw[:40]!r}, which is not an RFC 3339 "
             "date-time, a date or '..'."
         )
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)
+    try:
+        # The database compares in UTC; an offset can push the last years
+        # of the calendar past what PostgreSQL and Python can represent.
+        value.astimezone(UTC)
+    except OverflowError:
+        raise ValidationError(
+            f"Parameter 'datetime' has {raw[:40]!r}, which is out of range."
+        ) from None
+    if not 1 < value.year < 9999:
+        raise ValidationError(
+            f"Parameter 'datetime' has {raw[:40]!r}; years 2 to 9998 are supported."
+        )
+    return value
 
 
 def in_time(layer: Layer, rows: QuerySet, raw: str) -> QuerySet:

@@ -15,6 +15,7 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import ValidationError
 from django.db.models import CharField, Count, QuerySet, Value
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -25,7 +26,13 @@ from maps.downloads import FORMATS, download
 from maps.layers import LAYERS, Layer, Viewer, custom_area_boundary
 from maps.ogc import MAX_LIMIT
 from web.errors import bad_input_is_400
-from web.ratelimit import PolygonQueryThrottle, rate_limited
+from web.parsers import load_json
+from web.ratelimit import (
+    PolygonExportThrottle,
+    PolygonQueryThrottle,
+    rate_limited,
+    too_many_requests,
+)
 from web.viewer import viewer_of
 
 # A polygon of MAX_POLYGON_VERTICES vertices is under 1 MB of GeoJSON; a
@@ -50,6 +57,13 @@ class Area:
 
 
 def read_body(request: HttpRequest) -> Any:
+    if request.content_type != "application/json":
+        raise ValidationError(
+            f"The body must be application/json, not "
+            f"{(request.content_type or 'missing')[:60]}.",
+            code="unsupported_media_type",
+        )
+    # web.middleware has checked that Content-Length is a number.
     size = int(request.headers.get("Content-Length") or 0)
     if size > MAX_BODY_BYTES:
         raise GeometryTooLargeError(
@@ -57,10 +71,7 @@ def read_body(request: HttpRequest) -> Any:
             f"accepted (polygons up to {MAX_POLYGON_VERTICES} vertices).",
             code="too_large",
         )
-    try:
-        return json.loads(request.body)
-    except ValueError:
-        raise ValidationError("The request body is not valid JSON.") from None
+    return load_json(request.body)
 
 
 def parse_area(body: Any, viewer: Viewer) -> Area:
@@ -85,7 +96,7 @@ def chosen_layers(body: Any) -> list[Layer]:
         return [layer for layer in LAYERS.values() if layer.shaped is None]
     if not isinstance(names, list) or not names:
         raise ValidationError("'collections' must be a non-empty list of names.")
-    unknown = [str(n)[:40] for n in names if n not in LAYERS]
+    unknown = [str(n)[:40] for n in names if not isinstance(n, str) or n not in LAYERS]
     if unknown:
         raise ValidationError(
             f"Unknown collections {', '.join(unknown)}; use any of: "
@@ -149,7 +160,19 @@ def run_query(area: Area, layers: list[Layer], viewer: Viewer) -> tuple[dict, st
     return summary, features_text(pages)
 
 
-@csrf_exempt  # read-only; a cross-site page cannot read the answer
+def csrf_refusal(request: HttpRequest) -> HttpResponse | None:
+    """CSRF is checked for callers signed in by session cookie, whose
+    browser a cross-site page could make send the request; token and
+    anonymous callers carry no ambient credentials (as DRF's
+    SessionAuthentication.enforce_csrf)."""
+    if not request.user.is_authenticated or "HTTP_AUTHORIZATION" in request.META:
+        return None
+    check = CsrfViewMiddleware(lambda _request: HttpResponse())
+    check.process_request(request)
+    return check.process_view(request, lambda _request: HttpResponse(), (), {})
+
+
+@csrf_exempt  # checked in the view, for session callers only
 @require_POST
 @rate_limited(PolygonQueryThrottle)
 @bad_input_is_400
@@ -159,6 +182,12 @@ def polygon_query(request: HttpRequest) -> HttpResponse:
         raise ValidationError(
             f"format={wanted[:20]!r} is not offered; use json, {', '.join(FORMATS)}."
         )
+    if (refusal := csrf_refusal(request)) is not None:
+        return refusal
+    if wanted != "json" and not (throttle := PolygonExportThrottle()).allow_request(
+        request, None
+    ):
+        return too_many_requests(request, throttle.wait())
     body = read_body(request)
     viewer = viewer_of(request)
     area = parse_area(body, viewer)

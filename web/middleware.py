@@ -1,4 +1,5 @@
-"""Cross-cutting HTTP behaviour: structured request logs and the CSP header."""
+"""Cross-cutting HTTP behaviour: structured request logs, the CSP header and
+the shape every request must have."""
 
 import json
 import logging
@@ -8,7 +9,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+
+from web.clientip import client_ip
+from web.text import refuse_controls
 
 request_log = logging.getLogger("piiri.request")
 
@@ -71,7 +76,7 @@ class RequestLogMiddleware:
                 "status": response.status_code,
                 "duration_ms": duration_ms,
                 "bytes": len(response.content) if not response.streaming else None,
-                "client": request.META.get("REMOTE_ADDR"),
+                "client": client_ip(request),
                 "user_id": user.pk
                 if user is not None and user.is_authenticated
                 else None,
@@ -125,3 +130,52 @@ class LanguageIndependentMiddleware:
                 response.headers.pop("Vary", None)
             response.headers.pop("Content-Language", None)
         return response
+
+
+class RequestShapeMiddleware:
+    """Refuse, before any view runs, what no view can use: a body over
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (413, DRF's parsers included, which
+    read the stream past Django's own check), a malformed Content-Length,
+    and control characters (web.text) in the path, the query string or a
+    form field."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Imported here: logging loads this module (JsonFormatter) before
+        # the apps, and web.errors needs DRF.
+        from web.errors import error_response
+
+        try:
+            self.check(request)
+        except ValidationError as error:
+            status = 413 if error.code == "too_large" else 400
+            return error_response(request, status, " ".join(error.messages))
+        return self.get_response(request)
+
+    def check(self, request: HttpRequest) -> None:
+        raw_length = request.META.get("CONTENT_LENGTH") or "0"
+        if not raw_length.isascii() or not raw_length.isdigit():
+            raise ValidationError(
+                f"Content-Length {raw_length[:20]!r} is not a number of bytes."
+            )
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and int(raw_length) > limit:
+            raise ValidationError(
+                f"The request body is {raw_length} bytes; at most {limit} are "
+                "accepted.",
+                code="too_large",
+            )
+        refuse_controls(request.path, name="path")
+        for name, values in request.GET.lists():
+            refuse_controls(name, name=name)
+            for value in values:
+                refuse_controls(value, name=name)
+        if request.content_type in FORM_TYPES:
+            for name, values in request.POST.lists():
+                for value in values:
+                    refuse_controls(value, name=name)
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")

@@ -10,6 +10,23 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from web.params import whole_number
+
+# A page of at most this many rows (a larger ?limit= is clamped, as DRF
+# does); an offset past MAX_OFFSET is refused before it reaches SQL.
+MAX_PAGE = 1000
+MAX_OFFSET = 10_000_000
+
+
+class Pagination(LimitOffsetPagination):
+    max_limit = MAX_PAGE
+
+    def get_offset(self, request: Request) -> int:
+        raw = request.query_params.get(self.offset_query_param)
+        if raw in (None, ""):
+            return 0
+        return whole_number(raw, name=self.offset_query_param, high=MAX_OFFSET)
+
 
 def paginated_schema(name: str, row: type[serializers.Serializer]) -> Any:
     """The OpenAPI shape of what ``paginated`` returns."""
@@ -31,6 +48,6 @@ def paginated(
     row: Callable[[Request, Any], dict[str, Any]],
 ) -> Response:
     """One limit/offset page of ``rows``, each shaped by ``row``."""
-    paginator = LimitOffsetPagination()
+    paginator = Pagination()
     page = paginator.paginate_queryset(rows, request, view=view) or []
     return paginator.get_paginated_response([row(request, item) for item in page])

@@ -3,8 +3,8 @@
 Counts live in Django's default cache, a table in PostgreSQL
 (settings.CACHES), so every gunicorn worker and every app server shares
 them. Rates are settings (REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], from
-RATE_LOGIN, RATE_BALLOT, RATE_POLYGON_QUERY). A client over the limit gets
-429 with Retry-After (seconds).
+RATE_LOGIN, RATE_BALLOT, RATE_POLYGON_QUERY, RATE_POLYGON_EXPORT). A client
+over the limit gets 429 with Retry-After (seconds).
 
 DRF view::
 
@@ -16,8 +16,8 @@ Plain view::
     @rate_limited(LoginThrottle)
     def login(request): ...
 
-The client is the logged-in user, else the IP address (X-Forwarded-For is
-trusted only to the depth settings NUM_PROXIES gives). DRF's sliding
+The client is the logged-in user, else the address web.clientip gives
+(X-Forwarded-For only to the depth settings.NUM_PROXIES). DRF's sliding
 window reads and writes the count without a lock, so a burst of parallel
 requests from one client can overshoot a limit by the number of requests
 in flight; that bounds abuse, which is the point, not billing.
@@ -33,6 +33,7 @@ from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from web.clientip import client_ip
 from web.errors import error_response
 
 
@@ -51,7 +52,7 @@ class ScopeThrottle(SimpleRateThrottle):
         if user is not None and user.is_authenticated:
             ident = f"user-{user.pk}"
         else:
-            ident = f"ip-{self.get_ident(request)}"
+            ident = f"ip-{client_ip(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
@@ -87,6 +88,13 @@ class ClientKeyThrottle(ScopeThrottle):
 
     def get_cache_key(self, request: Request, view: APIView | None) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.ident}
+
+
+class PolygonExportThrottle(ScopeThrottle):
+    """CSV and GeoPackage downloads of a query: a city-wide GeoPackage costs
+    seconds of CPU, so they have a lower rate of their own."""
+
+    scope = "polygon_export"
 
 
 def rate_limited(

@@ -20,7 +20,8 @@ from web.errors import error_response
 class _PlainViewSession(SessionAuthentication):
     # DRF checks CSRF itself because DRF views are exempt from Django's
     # check. Plain views are not: CsrfViewMiddleware has already checked
-    # them, or they are read-only and exempt on purpose (the polygon query).
+    # them, or they check it themselves (the polygon query, for callers
+    # signed in by session: maps.query.csrf_refusal).
     def enforce_csrf(self, request: Request) -> None:
         return None
 

@@ -23,7 +23,9 @@ class ForumInputSerializer(serializers.Serializer):
     area = serializers.CharField(required=False, help_text="<level>:<code>")
     custom_area = serializers.IntegerField(required=False)
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=10_000
+    )
     venue_facility = serializers.IntegerField(required=False, allow_null=True)
     venue_address = serializers.CharField(
         max_length=300, required=False, allow_blank=True

@@ -47,7 +47,9 @@ class MeetingInputSerializer(serializers.Serializer):
         child=serializers.ChoiceField(choices=Meeting.Language.choices),
         required=False,
     )
-    accessibility_notes = serializers.CharField(required=False, allow_blank=True)
+    accessibility_notes = serializers.CharField(
+        required=False, allow_blank=True, max_length=2_000
+    )
 
     def validate_venue_location(self, value: Any) -> Point | None:
         if value is None:
@@ -171,7 +173,9 @@ class AgendaItemCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         case = serializers.IntegerField(required=False)
         proposal = serializers.IntegerField(required=False)
-        notes = serializers.CharField(required=False, allow_blank=True)
+        notes = serializers.CharField(
+            required=False, allow_blank=True, max_length=5_000
+        )
 
     @extend_schema(
         request=InputSerializer,
@@ -225,7 +229,7 @@ class MinutesPublishApi(APIView):
 
     @extend_schema_serializer(component_name="MinutesInput")
     class InputSerializer(serializers.Serializer):
-        body = serializers.CharField()
+        body = serializers.CharField(max_length=100_000)
 
     @extend_schema(
         request=InputSerializer,

@@ -5,6 +5,7 @@ from pabutools.election.pabulib import parse_pabulib_from_string
 
 from budgeting import services
 from budgeting.models import Ballot, Phase
+from budgeting.verification import check_character
 from tests.budgeting.conftest import move_to_results
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +13,20 @@ pytestmark = pytest.mark.django_db
 BASE = "/api/v1/budgeting"
 
 
-def voter(identifier="180590-111X", district="3", birth_date="1990-05-18", **extra):
+def hetu(individual=111, born=dt.date(1990, 5, 18)):
+    """A well-formed personal identity code of someone born on ``born``."""
+    birth, number = born.strftime("%d%m%y"), f"{individual:03d}"
+    century = "-" if born.year < 2000 else "A"
+    return f"{birth}{century}{number}{check_character(birth, number)}"
+
+
+CHILD = dt.date.today().replace(month=1, day=1) - dt.timedelta(days=365 * 5)
+
+
+VOTER = hetu()
+
+
+def voter(identifier=VOTER, district="3", birth_date="1990-05-18", **extra):
     return {
         "identifier": identifier,
         "birth_date": birth_date,
@@ -59,7 +73,12 @@ def test_casting_a_ballot_returns_a_receipt_that_checks_out(client, round_, plan
     [
         (["park", "library"], {}, "over_budget", "Over budget"),
         (["pier"], {}, "wrong_area", "own major district"),
-        (["park"], {"birth_date": "2099-01-01"}, "too_young", "at least 13"),
+        (
+            ["park"],
+            {"birth_date": CHILD.isoformat(), "identifier": hetu(born=CHILD)},
+            "too_young",
+            "at least 13",
+        ),
         (["park"], {"municipality": "049"}, "not_resident", "Only residents"),
         ([], {}, "empty", "no plans"),
     ],
@@ -129,7 +148,7 @@ def test_paper_ballots_need_staff_and_dedupe_against_online(
     assert cast(client, round_, [plans["benches"].pk]).status_code == 201
     response = admin_client.post(url, payload, content_type="application/json")
     assert response.status_code == 400 and response.json()["code"] == "duplicate"
-    other = {"plans": [plans["park"].pk], "voter": voter(identifier="other")}
+    other = {"plans": [plans["park"].pk], "voter": voter(identifier=hetu(222))}
     response = admin_client.post(url, other, content_type="application/json")
     assert response.status_code == 201
     assert Ballot.objects.get(receipt_code=response.json()["receipt_code"]).channel == (
@@ -147,7 +166,7 @@ def test_unknown_round_and_area_are_404(client, round_):
 def test_results_and_pabulib_export_after_the_count(client, round_, plans):
     for n, name in enumerate(["park", "park", "benches"]):
         assert cast(
-            client, round_, [plans[name].pk], identifier=f"id{n}"
+            client, round_, [plans[name].pk], identifier=hetu(300 + n)
         ).status_code == (201)
     export = f"{BASE}/rounds/{round_.number}/areas/3/pabulib.pb"
     assert client.get(export).json()["code"] == "voting_open"

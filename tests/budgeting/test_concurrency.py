@@ -12,11 +12,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connections
 
 from budgeting import services
 from budgeting.models import AreaBudget, Ballot, BallotChoice, Round, Voter
 from tests.budgeting.conftest import major, open_round, resident
+from tests.threads import closing, in_own_thread
 
 VOTERS = 100
 # Voters 0-79 send two valid ballots at once; 80-99 one valid and one over
@@ -29,21 +29,6 @@ def remove(round_id, digests):
     Ballot.objects.filter(round_id=round_id).delete()
     Voter.objects.filter(digest__in=digests).delete()
     Round.objects.filter(pk=round_id).delete()
-
-
-def in_own_thread(work):
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(closing(work)).result()
-
-
-def closing(work):
-    def run():
-        try:
-            return work()
-        finally:
-            connections.close_all()
-
-    return run
 
 
 def setup():

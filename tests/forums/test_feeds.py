@@ -121,3 +121,18 @@ def test_a_custom_area_feed_lists_its_forums_meetings(client, coordinator, meeti
     assert set(events) == {"Aukion ilta"}
     _, titles = atom_titles(client, f"/custom-areas/{area.id}/meetings.atom")
     assert [t.split(" (")[0] for t in titles] == ["Aukion ilta"]
+
+
+def test_a_stored_control_character_does_not_break_the_feeds(
+    client, kluuvi_forum, meeting_in
+):
+    meeting_in(kluuvi_forum, title="Asukas\x01ilta\x1b")
+    for url in (
+        f"/forums/{kluuvi_forum.pk}/meetings.atom",
+        "/areas/sub_district/020/meetings.atom",
+    ):
+        feed = client.get(url)
+        assert feed.status_code == 200, url
+        text = feed.content.decode()
+        assert "Asukasilta" in text
+        assert "\x01" not in text

@@ -1,3 +1,5 @@
+import math
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -101,3 +103,39 @@ def test_a_huge_polygon_is_refused_before_it_is_checked():
     ring = [[24.9 + 0.1 * i / n, 60.1] for i in range(n)] + [[25.0, 60.2], [24.9, 60.1]]
     with pytest.raises(GeometryTooLargeError, match="vertices"):
         parse_polygon({"type": "Polygon", "coordinates": [ring]})
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        (
+            '{"type": "Polygon", "coordinates": '
+            "[[[NaN, 1], [2, 3], [4, 5], [NaN, 1]]]}",
+            "not finite",
+        ),
+        (
+            '{"type": "Polygon", "coordinates": [[[1e999, 1], [2, 3], [1e999, 1]]]}',
+            "not finite",
+        ),
+        (
+            '{"type": "Polygon", "coordinates": ' + "[" * 3000 + "]" * 3000 + "}",
+            "nested more than",
+        ),
+        ({"type": "Polygon", "coordinates": [[[math.nan, 1], [2, 3], [4, 5]]]}, ""),
+    ],
+)
+def test_non_finite_and_deeply_nested_geometries_are_refused(value, words):
+    with pytest.raises(ValidationError, match=words):
+        parse_polygon(value)
+
+
+def test_a_deeply_nested_collection_is_refused_before_shapely_reads_it():
+    square = {
+        "type": "Polygon",
+        "coordinates": [[[24.9, 60.1], [24.95, 60.1], [24.95, 60.15], [24.9, 60.1]]],
+    }
+    deep = square
+    for _ in range(3000):
+        deep = {"type": "GeometryCollection", "geometries": [deep]}
+    with pytest.raises(ValidationError, match="nested more than 12"):
+        parse_polygon(deep)

@@ -54,12 +54,13 @@ def test_drf_answers_a_database_outage_with_503():
 
 
 @pytest.mark.django_db
-def test_an_oversized_body_is_refused_with_400(client):
+def test_an_oversized_body_is_refused_with_413(client):
     body = "a=" + "x" * 3_000_000
     response = client.post(
         "/admin/login/", body, content_type="application/x-www-form-urlencoded"
     )
-    assert response.status_code == 400
+    assert response.status_code == 413
+    assert b"at most 2621440" in response.content
     assert b"Traceback" not in response.content
 
 

@@ -77,3 +77,50 @@ def test_counts_live_in_the_shared_database_cache():
 def test_the_configured_rates_cover_login_ballot_and_polygon_queries():
     for throttle in (LoginThrottle, BallotThrottle, PolygonQueryThrottle):
         assert throttle().rate is not None
+
+
+def ballot_statuses(client, number, forwarded_for, **extra):
+    return [
+        client.post(
+            f"/api/v1/budgeting/rounds/{number}/ballots",
+            {"plans": [], "voter": {}},
+            content_type="application/json",
+            HTTP_X_FORWARDED_FOR=forwarded_for(i),
+            **extra,
+        ).status_code
+        for i in range(30)
+    ]
+
+
+@pytest.mark.django_db
+def test_a_rotating_x_forwarded_for_does_not_escape_the_ballot_limit(client):
+    from tests.budgeting.conftest import open_round
+
+    round_ = open_round()
+    statuses = ballot_statuses(client, round_.number, lambda i: f"198.51.100.{i}")
+    assert 429 in statuses
+    assert statuses.index(429) == 20  # RATE_BALLOT: 20/min
+
+
+@pytest.mark.django_db
+def test_behind_one_proxy_only_the_proxys_entry_is_trusted(client, settings):
+    from tests.budgeting.conftest import open_round
+
+    settings.NUM_PROXIES = 1
+    round_ = open_round()
+    statuses = ballot_statuses(
+        client,
+        round_.number,
+        lambda i: f"198.51.100.{i}, 203.0.113.5",
+        REMOTE_ADDR="10.0.0.1",
+    )
+    assert statuses.index(429) == 20
+    # Another client behind the same proxy has its own allowance.
+    other = client.post(
+        f"/api/v1/budgeting/rounds/{round_.number}/ballots",
+        {"plans": [], "voter": {}},
+        content_type="application/json",
+        HTTP_X_FORWARDED_FOR="203.0.113.6",
+        REMOTE_ADDR="10.0.0.1",
+    )
+    assert other.status_code == 400

@@ -1,0 +1,132 @@
+"""The vote fails closed: production refuses the trust-the-claims voter
+check and the published development key, and a voter's identifier is the
+same voter however it is typed."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from budgeting.models import Ballot
+from budgeting.verification import declared_identity, voter_identifier
+from tests.budgeting.test_apis import cast, hetu
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def strict_verifier(claims):
+    raise ValidationError("Sign in with strong identification.", code="unverified")
+
+
+def manage_check(**overrides):
+    """``manage.py check`` in a production environment (no PIIRI_DEV, no
+    DEBUG) with ``overrides``."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("PIIRI_DEV", "DEBUG", "SECRET_KEY", "VOTER_VERIFIER")
+    }
+    env["SECRET_KEY"] = "a-production-key-" + "x" * 40
+    env.update(overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_with_the_trust_the_claims_check():
+    refused = manage_check()
+    assert refused.returncode != 0
+    assert "budgeting.E001" in refused.stderr
+    assert "made-up names" in refused.stderr
+
+
+def test_production_starts_with_a_real_voter_check():
+    accepted = manage_check(
+        VOTER_VERIFIER="tests.budgeting.test_verification.strict_verifier"
+    )
+    assert accepted.returncode == 0, accepted.stderr
+    assert "budgeting.E" not in accepted.stderr
+
+
+def test_development_may_trust_the_claims():
+    assert manage_check(PIIRI_DEV="1").returncode == 0
+
+
+@pytest.mark.parametrize(
+    "key", ["piiri-local-development-only-not-secret", "change-me"]
+)
+def test_a_published_secret_key_is_refused_when_debug_is_off(key):
+    refused = manage_check(
+        SECRET_KEY=key,
+        VOTER_VERIFIER="tests.budgeting.test_verification.strict_verifier",
+    )
+    assert refused.returncode != 0
+    assert "published development key" in refused.stderr
+
+
+def test_make_serve_does_not_pass_the_development_flag_on():
+    env = {k: v for k, v in os.environ.items() if k != "PIIRI_DEV"}
+    plan = subprocess.run(
+        ["make", "-n", "serve"], cwd=ROOT, env=env, capture_output=True, text=True
+    ).stdout
+    commands = [line for line in plan.splitlines() if "manage.py" in line]
+    assert commands
+    assert all(line.startswith("env -u PIIRI_DEV") for line in commands)
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "１８０５９０－１１１Ｅ",  # full width
+        "180590-111e",
+        "180590\u200b-111E",  # zero-width space
+        "\u2060180590-111E\u200d",  # word joiner, zero-width joiner
+        " 180590-111E ",
+    ],
+)
+def test_an_identifier_variant_is_the_same_voter(variant):
+    assert hetu() == "180590-111E"
+    assert voter_identifier(variant) == "180590-111E"
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        ("180590-111X", "check character"),
+        ("310290-123T", "real date"),
+        ("180590_111E", "not a Finnish personal identity code"),
+        ("x", "not a Finnish personal identity code"),
+    ],
+)
+def test_a_mistyped_identity_code_is_refused(code, words):
+    claims = {"identifier": code, "birth_date": "1990-05-18", "municipality": "091"}
+    with pytest.raises(ValidationError, match=words):
+        declared_identity(claims)
+
+
+def test_the_birth_date_must_match_the_code():
+    claims = {
+        "identifier": hetu(),
+        "birth_date": "1990-05-19",
+        "municipality": "091",
+    }
+    with pytest.raises(ValidationError, match="does not match"):
+        declared_identity(claims)
+
+
+@pytest.mark.django_db
+def test_a_full_width_or_zero_width_variant_cannot_vote_twice(client, round_, plans):
+    assert cast(client, round_, [plans["park"].pk]).status_code == 201
+    for variant in ("１８０５９０－１１１Ｅ", "180590-111\u200bE"):
+        again = cast(client, round_, [plans["park"].pk], identifier=variant)
+        assert again.status_code == 400
+        assert again.json()["code"] == "duplicate"
+    assert Ballot.objects.count() == 1
