@@ -98,9 +98,10 @@ def map_items(site, django_db_blocker):
 
 @pytest.fixture(scope="module")
 def budgeting_rounds(site, django_db_blocker):
-    """OmaStadi's real rounds and plans, for the module; removed after it."""
+    """OmaStadi's real rounds (the session data holds them) with their
+    plans, for the module; the plans are removed after it."""
     from budgeting.importers import import_omastadi_plans
-    from budgeting.models import Round
+    from budgeting.models import Plan, Round
 
     with django_db_blocker.unblock():
         import_omastadi_plans(
@@ -108,7 +109,7 @@ def budgeting_rounds(site, django_db_blocker):
             progress=False,
         )
         yield list(Round.objects.order_by("number"))
-        Round.objects.all().delete()
+        Plan.objects.all().delete()
 
 
 @pytest.fixture(scope="module")
