@@ -1,12 +1,13 @@
 """Reads for the API, the web page and the map."""
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 
-from budgeting.models import AreaBudget, Ballot, Plan, Round, Tally
+from budgeting.models import AreaBudget, Ballot, Phase, Plan, Round, Tally
 from budgeting.rules.allocation import METHOD
 from districts.models import District
 from geo.geojson import feature_collection
@@ -16,6 +17,16 @@ CITY_WIDE = "city-wide"
 
 def round_list() -> QuerySet[Round]:
     return Round.objects.prefetch_related("phases")
+
+
+def phases_open_on(day: dt.date) -> QuerySet[Phase]:
+    """Phases under way on ``day`` (both end days included), the one that
+    closes first first."""
+    return (
+        Phase.objects.filter(starts_on__lte=day, ends_on__gte=day)
+        .select_related("round")
+        .order_by("ends_on", "round__number")
+    )
 
 
 def round_get(number: int) -> Round | None:

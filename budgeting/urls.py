@@ -42,3 +42,10 @@ urlpatterns = [
     ),
     path("receipts/<str:code>", apis.ReceiptApi.as_view(), name="receipt"),
 ]
+
+# Pages, mounted under a language prefix by config/urls.py (i18n_patterns)
+# in the "budgeting-pages" namespace.
+page_urlpatterns = [
+    path("budgeting/", views.rounds_page, name="rounds"),
+    path("budgeting/rounds/<int:number>/", views.round_page, name="round"),
+]

@@ -1,7 +1,9 @@
-"""Plain Django views: the results layer (GeoJSON) and the round page."""
+"""Plain Django views: the results layer (GeoJSON), the rounds and a
+round's page."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from budgeting import selectors
 from web.errors import bad_input_is_400
@@ -33,5 +35,18 @@ def round_page(request: HttpRequest, number: int) -> HttpResponse:
             "round": round_,
             "allocation": selectors.allocation_table(round_),
             "pools": selectors.results(round_),
+        },
+    )
+
+
+def rounds_page(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    return render(
+        request,
+        "budgeting/rounds.html",
+        {
+            "rounds": list(selectors.round_list().order_by("-number")),
+            "open_phases": list(selectors.phases_open_on(today)),
+            "today": today,
         },
     )

@@ -1,7 +1,9 @@
+from collections.abc import Iterable
 from typing import Self
 
 from django.db.models import Q, Subquery
 
+from cases.topics import FOR_RESIDENTS, Topic, topic_q
 from districts.models import CustomArea
 from geo.querysets import LocatedQuerySet
 
@@ -26,6 +28,19 @@ class InAreasQuerySet(LocatedQuerySet):
 class CaseQuerySet(InAreasQuerySet):
     def open(self) -> Self:
         return self.exclude(status="closed")
+
+    def of_topics(self, topics: Iterable[str]) -> Self:
+        """Cases whose Ahjo classification puts them in any of ``topics``
+        (cases.topics)."""
+        match = Q(pk__in=[])
+        for topic in topics:
+            match |= topic_q(Topic(topic))
+        return self.filter(match)
+
+    def for_residents(self) -> Self:
+        """Without internal administration, which residents cannot
+        influence: staff hiring, procurement without competition, damages."""
+        return self.of_topics(FOR_RESIDENTS)
 
     def search(self, text: str) -> Self:
         return self.filter(

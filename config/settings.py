@@ -30,8 +30,14 @@ env = environ.Env(
     ALLOWED_HOSTS=(list, ["127.0.0.1", "localhost"]),
     DATABASE_URL=(str, "postgis://piiri@127.0.0.1:54329/piiri"),
     DATABASE_REPLICA_URL=(str, ""),
-    BASEMAP_URL=(str, ""),
-    BASEMAP_ATTRIBUTION=(str, ""),
+    # OpenStreetMap's standard tiles unless set; empty switches the basemap
+    # off (the map still draws areas, names and water).
+    BASEMAP_URL=(str, "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+    BASEMAP_ATTRIBUTION=(
+        str,
+        '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
+        "contributors",
+    ),
     CSRF_TRUSTED_ORIGINS=(list, []),
     SECURE_SSL=(bool, False),
     SECURE_HSTS_SECONDS=(int, 0),
@@ -164,6 +170,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
     "rest_framework_gis",
@@ -208,7 +215,7 @@ ASGI_APPLICATION = "config.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "config" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

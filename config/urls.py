@@ -1,24 +1,23 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth.views import LogoutView
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from budgeting import apis as budgeting_apis
-from budgeting import views as budgeting_views
+from budgeting.urls import page_urlpatterns as budgeting_pages
 from districts.accounts import ThrottledLoginView
 from feedback.urls import page_urlpatterns as feedback_pages
 from forums import urls as forum_urls
 from maps import pages
 from maps.urls import page_urlpatterns
 from web import health
+from web.redirects import to_language_prefix
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
-    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
-    path("accounts/logout/", LogoutView.as_view(), name="logout"),
     # OpenID Connect: authenticate/, callback/, logout/ (mozilla-django-oidc).
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -33,13 +32,10 @@ urlpatterns = [
     path("api/v1/", include("cases.urls")),
     path("api/v1/budgeting/", include("budgeting.urls")),
     path("api/v1/participation/", include("participation.urls")),
-    path(
-        "budgeting/rounds/<int:number>/",
-        budgeting_views.round_page,
-        name="budgeting-round-page",
-    ),
     path("", include("forums.urls")),
     path("", include("feedback.urls")),
+    # Pages that had no language prefix before: same path under /<lang>/.
+    re_path(r"^(?:accounts|coordinator|budgeting/rounds)/", to_language_prefix),
 ]
 urlpatterns += [path("", include("maps.urls"))]
 
@@ -54,7 +50,9 @@ urlpatterns += [path("", pages.map_page, name="home")]
 urlpatterns += i18n_patterns(
     path("", include((page_urlpatterns, "pages"))),
     path("feedback/", include((feedback_pages, "feedback-pages"))),
-)
-urlpatterns += i18n_patterns(
-    path("", include((forum_urls.resident_urlpatterns, "meetings")))
+    path("", include((budgeting_pages, "budgeting-pages"))),
+    path("", include((forum_urls.page_urlpatterns, "forum-pages"))),
+    path("", include((forum_urls.resident_urlpatterns, "meetings"))),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),
 )

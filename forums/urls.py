@@ -48,24 +48,27 @@ FEEDS = [
     for kind, view in (("atom", feeds.MeetingAtomFeed()), ("ics", feeds.meetings_ics))
 ]
 
-PAGES = [
-    path("coordinator/", views.dashboard, name="page-dashboard"),
-    path("coordinator/forums/new", views.forum_new, name="page-forum-new"),
-    path("coordinator/forums/<int:pk>/", views.forum_page, name="page-forum"),
+urlpatterns = [path("api/v1/", include(API)), *FEEDS]
+
+# Pages, mounted under a language prefix by config/urls.py (i18n_patterns)
+# in the "forum-pages" namespace.
+page_urlpatterns = [
+    path("forums/", views.forum_list_page, name="list"),
+    path("coordinator/", views.dashboard, name="dashboard"),
+    path("coordinator/forums/new", views.forum_new, name="forum-new"),
+    path("coordinator/forums/<int:pk>/", views.forum_page, name="forum"),
     path(
         "coordinator/forums/<int:pk>/meetings/new",
         views.meeting_new,
-        name="page-meeting-new",
+        name="meeting-new",
     ),
-    path("coordinator/meetings/<int:pk>/", views.meeting_page, name="page-meeting"),
+    path("coordinator/meetings/<int:pk>/", views.meeting_page, name="meeting"),
     path(
         "coordinator/meetings/<int:pk>/attendance",
         views.meeting_attendance,
-        name="page-meeting-attendance",
+        name="meeting-attendance",
     ),
 ]
-
-urlpatterns = [path("api/v1/", include(API)), *FEEDS, *PAGES]
 
 # What residents read, under /<lang>/ (config/urls.py), namespace "meetings".
 resident_urlpatterns = [

@@ -1,6 +1,7 @@
-"""Coordinator pages: the dashboard, the forum and meeting forms, and a
-meeting's agenda and minutes. Plain
-Django views with CSRF-protected forms; the services decide permissions."""
+"""Forum pages: the public list of forums and meetings, and the
+coordinators' dashboard, forum and meeting forms and a meeting's agenda and
+minutes. Plain Django views with CSRF-protected forms; the services decide
+permissions."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -45,6 +46,22 @@ def forum_or_404(request: HttpRequest, pk: int) -> Forum:
     return forum
 
 
+# Meetings on the public list: the next few weeks of a busy city.
+UPCOMING_MEETINGS = 50
+
+
+def forum_list_page(request: HttpRequest) -> HttpResponse:
+    meetings = selectors.meeting_list(viewer=request.user, since=timezone.now())
+    return render(
+        request,
+        "forums/forum_list.html",
+        {
+            "forums": list(selectors.forum_list(viewer=request.user)),
+            "meetings": list(meetings[:UPCOMING_MEETINGS]),
+        },
+    )
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     coordinator_only(request)
@@ -82,7 +99,7 @@ def forum_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             show_errors(form, error)
         else:
-            return redirect("forums:page-forum", pk=forum.pk)
+            return redirect("forum-pages:forum", pk=forum.pk)
     status = 400 if form.errors else 200
     return render(request, "forums/forum_new.html", {"form": form}, status=status)
 
@@ -103,7 +120,7 @@ def forum_page(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             show_errors(form, error)
         else:
-            return redirect("forums:page-forum", pk=forum.pk)
+            return redirect("forum-pages:forum", pk=forum.pk)
     elif request.method == "GET":
         ensure(
             can_run_forums_in(request.user, forum.area),
@@ -133,7 +150,7 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             show_errors(form, error)
         else:
-            return redirect("forums:page-forum", pk=forum.pk)
+            return redirect("forum-pages:forum", pk=forum.pk)
     status = 400 if form.errors else 200
     return render(
         request,
@@ -186,19 +203,19 @@ def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
                 if item is None:
                     raise Http404("No such agenda item.")
                 services.agenda_item_remove(actor=request.user, item=item)
-                return redirect("forums:page-meeting", pk=meeting.pk)
+                return redirect("forum-pages:meeting", pk=meeting.pk)
             if agenda_form.is_bound and agenda_form.is_valid():
                 services.agenda_item_add(
                     actor=request.user, meeting=meeting, **agenda_form.cleaned_data
                 )
-                return redirect("forums:page-meeting", pk=meeting.pk)
+                return redirect("forum-pages:meeting", pk=meeting.pk)
             if minutes_form.is_bound and minutes_form.is_valid():
                 services.minutes_publish(
                     actor=request.user,
                     meeting=meeting,
                     body=minutes_form.cleaned_data["body"],
                 )
-                return redirect("forums:page-meeting", pk=meeting.pk)
+                return redirect("forum-pages:meeting", pk=meeting.pk)
         except ValidationError as error:
             show_errors(agenda_form if agenda_form.is_bound else minutes_form, error)
     status = 400 if agenda_form.errors or minutes_form.errors else 200
@@ -242,7 +259,7 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             show_errors(form, error)
         else:
-            return redirect("forums:page-meeting-attendance", pk=meeting.pk)
+            return redirect("forum-pages:meeting-attendance", pk=meeting.pk)
     status = 400 if form.errors else 200
     return render(
         request,

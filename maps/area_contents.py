@@ -4,6 +4,7 @@ read through the apps' selectors and the stored area links."""
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -25,22 +26,37 @@ FEED_LIMIT = 30
 class Section:
     rows: list[dict[str, Any]]
     count: int
+    # The list view of every item the section counts.
+    list_url: str = ""
 
     @property
     def more(self) -> int:
         return self.count - len(self.rows)
 
 
-def _section(items: QuerySet, collection: str, detail: str = "") -> Section:
+def list_url(collection: str, area: District, **filters: str) -> str:
+    query = urlencode(
+        {"collection": collection, "area": f"{area.level}:{area.code}", **filters}
+    )
+    return f"{reverse('pages:list')}?{query}"
+
+
+def _section(
+    items: QuerySet,
+    collection: str,
+    detail: str = "",
+    url: str = "",
+    limit: int | None = SECTION_LIMIT,
+) -> Section:
     rows = [
         {
             "title": item_title(item),
             "url": item_page_url(collection, item.pk),
             "detail": str(getattr(item, f"get_{detail}_display")()) if detail else "",
         }
-        for item in items[:SECTION_LIMIT]
+        for item in items[:limit]
     ]
-    return Section(rows=rows, count=items.count())
+    return Section(rows=rows, count=items.count(), list_url=url)
 
 
 @dataclass
@@ -50,8 +66,16 @@ class ForumRow:
     meetings: list[Any] = field(default_factory=list)
 
 
-def area_contents(area: District, viewer: AnyUser) -> dict[str, Any]:
-    cases = Case.objects.in_area(area.pk).filter(status=Case.Status.PENDING)
+def area_contents(
+    area: District, viewer: AnyUser, *, limit: int | None = SECTION_LIMIT
+) -> dict[str, Any]:
+    """The area's items by kind, ``limit`` rows each (None: all of them, as
+    the printed report lists them)."""
+    # Pending and of a topic residents can influence (cases.topics): the
+    # list view's defaults, so "all N" there lists exactly these.
+    cases = (
+        Case.objects.in_area(area.pk).filter(status=Case.Status.PENDING).for_residents()
+    )
     facilities = Facility.objects.in_area(area.pk).order_by("kind", "name_fi")
     proposals = BudgetProposal.objects.in_area(area.pk).order_by("-round_id", "title")
     upcoming = meeting_list(viewer=viewer, area=area, since=timezone.now())
@@ -60,12 +84,29 @@ def area_contents(area: District, viewer: AnyUser) -> dict[str, Any]:
         next_by_forum.setdefault(meeting.forum_id, meeting)
     forums = [
         ForumRow(title=forum.title, next_meeting=next_by_forum.get(forum.pk))
-        for forum in forum_list(viewer=viewer, district=area)[:SECTION_LIMIT]
+        for forum in forum_list(viewer=viewer, district=area)[:limit]
     ]
     return {
-        "cases": _section(cases.order_by("-opened_on", "-id"), "cases"),
-        "facilities": _section(facilities, "facilities", "kind"),
-        "proposals": _section(proposals, "budget-proposals", "status"),
+        "cases": _section(
+            cases.order_by("-opened_on", "-id"),
+            "cases",
+            url=list_url("cases", area, status=Case.Status.PENDING),
+            limit=limit,
+        ),
+        "facilities": _section(
+            facilities,
+            "facilities",
+            "kind",
+            url=list_url("facilities", area),
+            limit=limit,
+        ),
+        "proposals": _section(
+            proposals,
+            "budget-proposals",
+            "status",
+            url=list_url("budget-proposals", area),
+            limit=limit,
+        ),
         "forums": forums,
         "feedback": feedback_summary(area),
     }

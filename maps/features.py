@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import BudgetProposal, Case, Facility
+from cases.topics import FOR_RESIDENTS, Topic
 from districts.models import District
 from districts.selectors import LEVELS
 from feedback.models import Feedback
@@ -41,7 +42,7 @@ class MapLayer:
 # Colours are distinguishable for the common colour-vision deficiencies
 # (Okabe-Ito) and each layer is also named in its legend and list.
 MAP_LAYERS = (
-    MapLayer("cases", _("Cases"), "#d55e00", ("status",)),
+    MapLayer("cases", _("Cases"), "#d55e00", ("status", "topic")),
     MapLayer("facilities", _("Facilities"), "#0072b2", ("kind",)),
     MapLayer("forums", _("Forums"), "#009e73"),
     MapLayer("budget-proposals", _("Budget proposals"), "#cc79a7", ("status", "round")),
@@ -75,6 +76,8 @@ def layer_title(name: str) -> str:
 def filter_options(layer_name: str, field_name: str) -> list[tuple[str, str]]:
     if related := RELATED_FILTERS.get((layer_name, field_name)):
         return related[0]()
+    if field_name == "topic":
+        return [(str(value), capfirst(str(label))) for value, label in Topic.choices]
     model = MODELS[layer_name]
     field = model_field(model, field_name)
     if field.choices:
@@ -89,9 +92,20 @@ def filter_options(layer_name: str, field_name: str) -> list[tuple[str, str]]:
     return [(str(value), str(value)) for value in values]
 
 
+def filter_default(field_name: str) -> tuple[str, str]:
+    """The value a filter starts at and its label: every value, but for a
+    case's topic every topic residents can influence (cases.topics)."""
+    if field_name == "topic":
+        residents = ",".join(str(topic) for topic in FOR_RESIDENTS)
+        return residents, str(_("All but internal administration"))
+    return "", str(_("All"))
+
+
 def filter_label(layer_name: str, field_name: str) -> str:
     if related := RELATED_FILTERS.get((layer_name, field_name)):
         return capfirst(str(related[1]))
+    if field_name == "topic":
+        return str(_("Topic"))
     field = model_field(MODELS[layer_name], field_name)
     return capfirst(str(field.verbose_name))
 

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from cases.models import BudgetProposal, Case, Facility
+from cases.topics import Topic
 from districts.models import CustomArea, District
 from districts.permissions import AnyUser
 from districts.selectors import (
@@ -151,6 +152,28 @@ def choice_filter(field_name: str, choices: list[str]) -> Filter:
         {"type": "array", "items": {"type": "string", "enum": choices}},
         COMMA_SEPARATED,
     )
+
+
+def narrow_by_topic(rows: QuerySet, value: str) -> QuerySet:
+    """``?topic=land_use,services``: cases of any of the topics
+    (cases.topics)."""
+    wanted = [v.strip() for v in value.split(",") if v.strip()]
+    unknown = sorted(set(wanted) - set(Topic.values))
+    if unknown:
+        raise ValidationError(
+            f"Unknown topic {', '.join(unknown)[:80]!r}; use any of: "
+            f"{', '.join(Topic.values)}."
+        )
+    return rows.of_topics(wanted)  # type: ignore[attr-defined]
+
+
+topic_filter = Filter(
+    narrow_by_topic,
+    "Cases of any of these topics (grouped from the Ahjo classification), "
+    "comma-separated.",
+    {"type": "array", "items": {"type": "string", "enum": list(Topic.values)}},
+    COMMA_SEPARATED,
+)
 
 
 def number_filter(field_name: str) -> Filter:
@@ -350,7 +373,10 @@ LAYERS: dict[str, Layer] = {
                 "placement",
             ),
             tile_fields=("id", "title_fi", "status"),
-            filters={"status": choice_filter("status", values_of(Case.Status))},
+            filters={
+                "status": choice_filter("status", values_of(Case.Status)),
+                "topic": topic_filter,
+            },
             temporal="opened_on",
             breakdown="status",
         ),

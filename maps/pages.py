@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,24 +18,54 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from leaflet.templatetags.leaflet_tags import leaflet_map
 
+from budgeting.selectors import phases_open_on
+from cases.models import Case, Facility
 from districts.models import District
-from districts.selectors import area_get, area_list, population_by_year
+from districts.selectors import (
+    LEVELS,
+    area_get,
+    area_list,
+    locate,
+    population_by_year,
+)
+from forums.selectors import meeting_list
+from geo import srid
+from geo.params import parse_lon_lat
+from maps import listing
 from maps.area_contents import area_contents
 from maps.features import (
     TITLE_FIELDS,
+    filter_default,
     filter_label,
     filter_options,
     item_page_url,
     item_summary,
+    item_title,
     layer_title,
     offered_layers,
 )
 from maps.gazetteer import place_search
 from maps.layers import get_layer
-from maps.outlines import AREA_TOLERANCE, outline_features
+from maps.outlines import AREA_TOLERANCE, area_url, outline_features
 from maps.reports import area_map, map_parts
+from web.errors import bad_input_is_400
 from web.viewer import viewer_of
 
+# A map click names the areas finest first: "Kluuvi · Vironniemi · Eteläinen",
+# then the neighbourhood, which is a division of its own.
+WHERE_ORDER = (
+    District.Level.SUB_DISTRICT,
+    District.Level.DISTRICT,
+    District.Level.MAJOR_DISTRICT,
+    District.Level.NEIGHBOURHOOD,
+)
+# Levels the map adds as it is zoomed in, with their simplification
+# tolerance in metres (under a pixel at the zoom they appear at).
+ZOOM_LEVELS: dict[str, float] = {
+    District.Level.DISTRICT: 15.0,
+    District.Level.SUB_DISTRICT: 8.0,
+    District.Level.NEIGHBOURHOOD: 8.0,
+}
 # Items listed per layer beside the map: enough to browse, small to fetch.
 IN_VIEW_LIMIT = 20
 # Points per vector tile on the map: enough to show where things are at a
@@ -44,6 +75,31 @@ TILE_LIMIT = 1500
 
 def _basemap() -> dict[str, str]:
     return {"url": settings.BASEMAP_URL, "attribution": settings.BASEMAP_ATTRIBUTION}
+
+
+def _zoom_levels() -> list[dict[str, Any]]:
+    """Finer areas the city map adds as it is zoomed in: outlines from
+    ``min_zoom``, names until ``label_max_zoom``."""
+    steps = (
+        (District.Level.DISTRICT, 12, 13),
+        (District.Level.NEIGHBOURHOOD, 13, 14),
+        (District.Level.SUB_DISTRICT, 14, 18),
+    )
+    return [
+        {
+            "level": level,
+            "minZoom": min_zoom,
+            "labelMaxZoom": label_max_zoom,
+            "url": reverse("pages:outlines", args=[level]),
+        }
+        for level, min_zoom, label_max_zoom in steps
+    ]
+
+
+def _water() -> list[dict[str, Any]]:
+    """The sea area, drawn as water when no basemap draws it."""
+    sea = District.objects.filter(is_sea=True, level=District.Level.SUB_DISTRICT)
+    return outline_features(sea)
 
 
 def _leaflet_options() -> dict[str, Any]:
@@ -72,6 +128,14 @@ def _js_strings() -> dict[str, str]:
         "selectFirst": _("Select a district on the map first."),
         "counting": _("Counting…"),
         "inArea": _("In the area"),
+        "zoomIn": _("Zoom in"),
+        "zoomOut": _("Zoom out"),
+        "close": _("Close"),
+        "here": _("Here"),
+        "locating": _("Finding your location…"),
+        "locationFailed": _("Your location could not be found."),
+        "outsideHelsinki": _("Your location is not in Helsinki."),
+        "basemapCredit": _("Map"),
     }
 
 
@@ -101,6 +165,7 @@ def _layers_config() -> list[dict[str, Any]]:
                     {
                         "param": param,
                         "label": filter_label(layer.name, param),
+                        "default": filter_default(param),
                         "options": filter_options(layer.name, param),
                     }
                     for param in shown.filters
@@ -131,6 +196,9 @@ def map_page(request: HttpRequest) -> HttpResponse:
             {"value": "gpkg", "label": _("Download GeoPackage")},
         ],
         "downloadName": _("piiri-area"),
+        "where": reverse("pages:where"),
+        "zoomLevels": _zoom_levels(),
+        "water": _water(),
         "language": (get_language() or "fi")[:2],
         "basemap": _basemap(),
         "leaflet": _leaflet_options(),
@@ -139,11 +207,39 @@ def map_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "maps/map.html",
-        {"config": config, "major_districts": major_districts()},
+        {
+            "config": config,
+            "major_districts": major_districts(),
+            **take_part_now(request),
+        },
     )
 
 
-def list_page(request: HttpRequest) -> HttpResponse:
+# Rows per kind in "take part now": a glance, the lists have the rest.
+NOW_ROWS = 5
+
+
+def take_part_now(request: HttpRequest) -> dict[str, Any]:
+    """What a resident can take part in today: open budgeting phases with
+    their last day, the next meetings, and recently opened cases of the
+    topics residents can influence."""
+    cases = (
+        Case.objects.for_residents()
+        .filter(status=Case.Status.PENDING)
+        .order_by("-opened_on", "-id")[:NOW_ROWS]
+    )
+    meetings = meeting_list(viewer=viewer_of(request), since=timezone.now())
+    return {
+        "open_phases": list(phases_open_on(timezone.localdate())[:NOW_ROWS]),
+        "next_meetings": list(meetings[:NOW_ROWS]),
+        "recent_cases": [
+            {"title": item_title(case), "url": item_page_url("cases", case.pk)}
+            for case in cases
+        ],
+    }
+
+
+def area_tree() -> dict[str, Any]:
     areas = area_list().filter(is_sea=False)
     by_parent: dict[int | None, list[District]] = {}
     for area in areas:
@@ -160,11 +256,57 @@ def list_page(request: HttpRequest) -> HttpResponse:
         for major in majors
     ]
     neighbourhoods = [a for a in areas if a.level == District.Level.NEIGHBOURHOOD]
-    return render(
-        request,
-        "maps/list.html",
-        {"tree": tree, "neighbourhoods": neighbourhoods},
-    )
+    return {"tree": tree, "neighbourhoods": neighbourhoods}
+
+
+def list_page(request: HttpRequest) -> HttpResponse:
+    """Every item the map shows, as a list: one collection at a time,
+    filtered by area, the layer's filters and text, a page at a time."""
+    params = request.GET
+    names = dict(listing.collections())
+    collection = params.get("collection") or listing.DEFAULT_COLLECTION
+    context: dict[str, Any] = {
+        "collections": names.items(),
+        "collection": collection,
+        "query": params.get("q", ""),
+        "area_ref": params.get("area", ""),
+        "error": "",
+        **area_tree(),
+    }
+    status = 200
+    if collection not in names:
+        context["error"] = _("No such list.")
+        return render(request, "maps/list.html", context, status=400)
+    context["filters"] = listing.list_filters(collection, params)
+    context["collection_title"] = names[collection]
+    if ref := params.get("area"):
+        level, _sep, code = ref.partition(":")
+        context["area"] = area_get(level=level, code=code) if level in LEVELS else None
+        if context["area"] is None:
+            context["error"] = _("No such area.")
+            return render(request, "maps/list.html", context, status=400)
+    try:
+        rows = listing.item_list(collection, params, viewer_of(request))
+        page = listing.page_of(rows, params.get("page"))
+    except ValidationError as error:
+        context["error"] = " ".join(error.messages)
+        return render(request, "maps/list.html", context, status=400)
+    detail = {"cases": "status", "facilities": "kind", "budget-proposals": "status"}
+    context["page"] = page
+    context["rows"] = [
+        {
+            "title": item_title(item),
+            "url": item_page_url(collection, item.pk),
+            "detail": str(getattr(item, f"get_{detail[collection]}_display")())
+            if collection in detail
+            else "",
+        }
+        for item in page.object_list
+    ]
+    other = params.copy()
+    other.pop("page", None)
+    context["page_query"] = other.urlencode()
+    return render(request, "maps/list.html", context, status=status)
 
 
 def area_or_404(level: str, code: str) -> District:
@@ -195,6 +337,7 @@ def area_page(request: HttpRequest, level: str, code: str) -> HttpResponse:
         "mode": "area",
         "focus": f"{area.level}:{area.code}",
         "areas": outline_features(outlines, tolerance=AREA_TOLERANCE),
+        "where": reverse("pages:where"),
         "basemap": _basemap(),
         "leaflet": _leaflet_options(),
         "strings": _js_strings(),
@@ -208,6 +351,41 @@ def area_page(request: HttpRequest, level: str, code: str) -> HttpResponse:
         **area_contents(area, viewer_of(request)),
     }
     return render(request, "maps/area.html", context)
+
+
+@bad_input_is_400
+def where_page(request: HttpRequest) -> JsonResponse:
+    """Every official area a point lies in, finest first, each with its name
+    in the page's language and its page: what a map click answers."""
+    found = locate(parse_lon_lat(request.GET))
+    areas = []
+    for level in WHERE_ORDER:
+        ref = found.get(level)
+        if ref is None:
+            continue
+        language = (get_language() or "fi")[:2]
+        areas.append(
+            {
+                "level": level,
+                "level_label": str(District.Level(level).label),
+                "code": ref["code"],
+                "name": ref.get(f"name_{language}") or ref["name_fi"],
+                "url": area_url(level, ref["code"]),
+            }
+        )
+    return JsonResponse({"areas": areas})
+
+
+def outlines_page(request: HttpRequest, level: str) -> JsonResponse:
+    """One level's simplified outlines with names and label points, which
+    the map draws as it is zoomed in."""
+    if level not in ZOOM_LEVELS:
+        raise Http404(_("No such area level."))
+    rows = District.objects.at_level(level).on_land()
+    features = outline_features(rows, tolerance=ZOOM_LEVELS[level])
+    response = JsonResponse({"type": "FeatureCollection", "features": features})
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
@@ -228,22 +406,57 @@ def item_page(request: HttpRequest, collection: str, item_id: int) -> HttpRespon
     summary = item_summary(request, layer, item)
     if request.GET.get("format") == "json":
         return JsonResponse(summary)
-    # A facility's page offers feedback about it, routed by its kind.
-    feedback_url = (
-        reverse("feedback-pages:new") + f"?facility={item.pk}"
-        if collection == "facilities"
-        else None
-    )
-    return render(
-        request,
-        "maps/item.html",
-        {
-            "item": item,
-            "summary": summary,
-            "layer_title": layer_title(layer.name),
-            "feedback_url": feedback_url,
-        },
-    )
+    context: dict[str, Any] = {
+        "item": item,
+        "summary": summary,
+        "layer_title": layer_title(layer.name),
+        **item_details(item),
+        # A facility's page offers feedback about it, routed by its kind.
+        "feedback_url": (
+            reverse("feedback-pages:new") + f"?facility={item.pk}"
+            if collection == "facilities"
+            else None
+        ),
+    }
+    point = getattr(item, "location", None)
+    if point is not None and not point.empty:
+        marker = point.transform(srid.GEOJSON, clone=True).point_on_surface
+        # The sub-districts it lies in, so the map orients without a basemap.
+        around = District.objects.filter(
+            pk__in=item.areas.values("pk"), level=District.Level.SUB_DISTRICT
+        ).on_land()
+        context["config"] = {
+            "mode": "item",
+            "areas": outline_features(around, tolerance=AREA_TOLERANCE),
+            "point": [round(marker.x, 6), round(marker.y, 6)],
+            "basemap": _basemap(),
+            "leaflet": _leaflet_options(),
+            "strings": _js_strings(),
+        }
+    return render(request, "maps/item.html", context)
+
+
+def item_details(item: Any) -> dict[str, Any]:
+    """What an item's page shows beyond the popup's essentials: a
+    facility's address in the page's language, accessibility notes and
+    booking link; a case's documents in Ahjo."""
+    language = (get_language() or "fi")[:2]
+    if isinstance(item, Facility):
+        address = getattr(item, f"address_{language}", "") or item.address_fi
+        return {
+            "address": address,
+            "accessibility": item.accessibility,
+            "booking_url": item.booking_url,
+        }
+    if isinstance(item, Case):
+        return {
+            "documents": [
+                link
+                for link in item.links
+                if isinstance(link, dict) and link.get("url")
+            ]
+        }
+    return {}
 
 
 # folium writes its map as inline script and styles. The report alone allows
@@ -264,7 +477,7 @@ def area_report(request: HttpRequest, level: str, code: str) -> HttpResponse:
         "children": list(area.children.defer("boundary").order_by("code")),
         "map": map_parts(area_map(area)),
         "today": timezone.localdate(),
-        **area_contents(area, viewer_of(request)),
+        **area_contents(area, viewer_of(request), limit=None),
     }
     response = render(request, "maps/report.html", context)
     response["Content-Security-Policy"] = REPORT_CSP

@@ -45,7 +45,7 @@ def area_map(area: District) -> folium.Map:
         "type": "FeatureCollection",
         "features": outline_features(outlines, tolerance=AREA_TOLERANCE),
     }
-    fmap = folium.Map(tiles=None, control_scale=True, zoom_control=False)
+    fmap = folium.Map(tiles=None, control_scale=True, zoom_control=True)
     fmap.default_js = [("leaflet", static("leaflet/leaflet.js"))]
     fmap.default_css = [("leaflet_css", static("leaflet/leaflet.css"))]
     folium.GeoJson(
@@ -59,7 +59,10 @@ def area_map(area: District) -> folium.Map:
         tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
     ).add_to(fmap)
     layers = {
-        "cases": Case.objects.in_area(area.pk).filter(status=Case.Status.PENDING),
+        # The same cases as the page's list (maps.area_contents).
+        "cases": Case.objects.in_area(area.pk)
+        .filter(status=Case.Status.PENDING)
+        .for_residents(),
         "facilities": Facility.objects.in_area(area.pk),
         "budget-proposals": BudgetProposal.objects.in_area(area.pk),
     }

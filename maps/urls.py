@@ -45,6 +45,8 @@ page_urlpatterns = [
     path("", pages.map_page, name="map"),
     path("list/", pages.list_page, name="list"),
     path("search/", pages.search_page, name="search"),
+    path("where/", pages.where_page, name="where"),
+    path("outlines/<str:level>.json", pages.outlines_page, name="outlines"),
     path("areas/<str:level>/<str:code>/", pages.area_page, name="area"),
     path("areas/<str:level>/<str:code>/feed/", AreaFeed(), name="area-feed"),
     path(

@@ -22,6 +22,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_fixture_data()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def no_basemap():
+    """Tests never reach the internet: no basemap tiles from outside hosts.
+    Set on the settings object itself, which the live server's thread
+    reads too."""
+    from django.conf import settings
+
+    settings.BASEMAP_URL = ""
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Hashing strength is not under test; the default hasher takes ~0.3 s.

@@ -24,6 +24,7 @@ from cases.importers.sync import ogr_path, sync_items
 from cases.models import BudgetProposal
 from districts.importers import import_once
 from districts.models import District
+from geo import srid
 from geo.sources import ImportReport, read_rows, to_geos
 from geo.sync import Incoming
 
@@ -32,6 +33,13 @@ CITYWIDE_SCOPE = "Helsingin yhteinen"
 # The proposals that came from OmaStadi: its ids are numbers; a proposal
 # made in Piiri has a "piiri-..." id.
 FROM_OMASTADI = Q(source_id__regex=r"^[0-9]+$")
+# OmaStadi's default map points (lon, lat, WGS84): a proposal left there
+# was never placed by its author, so it is imported without a point.
+PLACEHOLDER_POINTS = {(24.940947, 60.168677), (24.93266, 60.17116)}
+
+
+def is_placeholder(lon: float, lat: float) -> bool:
+    return (round(lon, 6), round(lat, 6)) in PLACEHOLDER_POINTS
 
 
 def proposal_status(state: str, n_plans: int, any_plan_selected: bool) -> str | None:
@@ -87,6 +95,7 @@ def _import_proposals(path: Path, *, progress: bool, force: bool) -> ImportRepor
     seen: set[tuple[int, str]] = set()
     incoming: list[Incoming] = []
     located = 0
+    placeholders = 0
     for row in tqdm(
         list(read_rows(ogr_path(path))),
         desc=f"proposals {path.name}",
@@ -147,8 +156,14 @@ def _import_proposals(path: Path, *, progress: bool, force: bool) -> ImportRepor
                     row.number, "geometry", f"a {row.geometry.geom_type}, not a point"
                 )
                 continue
-            values["location"] = to_geos(row.geometry, srid=row.srid)
-            located += 1
+            point = to_geos(row.geometry, srid=row.srid)
+            wgs84 = point.transform(srid.GEOJSON, clone=True)
+            lon, lat = wgs84.x, wgs84.y  # type: ignore[attr-defined]
+            if is_placeholder(lon, lat):
+                placeholders += 1
+            else:
+                values["location"] = point
+                located += 1
         seen.add(key)
         incoming.append(Incoming(key=key, values=values))
     sync_items(
@@ -160,6 +175,7 @@ def _import_proposals(path: Path, *, progress: bool, force: bool) -> ImportRepor
         force=force,
     )
     report.notes.append(
-        f"{located} proposals with a point, {len(incoming) - located} without"
+        f"{located} proposals with a point, {len(incoming) - located} without "
+        f"({placeholders} on OmaStadi's placeholder points, taken as none)"
     )
     return report

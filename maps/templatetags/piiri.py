@@ -5,8 +5,37 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils.translation import get_language, get_language_info, override
+from django.utils.translation import gettext_lazy as _
+
+from districts.permissions import can_use_coordinator_pages
 
 register = template.Library()
+
+# The header's sections: (URL name, label, the URL names that are "in" it).
+SECTIONS = (
+    ("pages:map", _("Map"), {"pages:map", "home"}),
+    (
+        "pages:list",
+        _("Lists"),
+        {"pages:list", "pages:area", "pages:item", "pages:search", "pages:area-report"},
+    ),
+    (
+        "budgeting-pages:rounds",
+        _("Participatory budgeting"),
+        {"budgeting-pages:rounds", "budgeting-pages:round"},
+    ),
+    ("forum-pages:list", _("Forums and meetings"), {"forum-pages:list"}),
+    (
+        "feedback-pages:list",
+        _("Feedback"),
+        {"feedback-pages:list", "feedback-pages:detail", "feedback-pages:new"},
+    ),
+    (
+        "pages:equity",
+        _("Participation"),
+        {"pages:equity", "pages:participation-report"},
+    ),
+)
 
 
 def _language_url(request: HttpRequest, code: str) -> str:
@@ -37,3 +66,20 @@ def language_links(context: dict[str, Any]) -> list[dict[str, Any]]:
         }
         for code, _name in settings.LANGUAGES
     ]
+
+
+@register.simple_tag(takes_context=True)
+def navigation_links(context: dict[str, Any]) -> list[dict[str, Any]]:
+    """The header's sections, the one this page belongs to marked current."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    here = match.view_name if match is not None else ""
+    return [
+        {"url": reverse(name), "label": label, "current": here in members}
+        for name, label, members in SECTIONS
+    ]
+
+
+@register.simple_tag(takes_context=True)
+def can_coordinate(context: dict[str, Any]) -> bool:
+    request = context.get("request")
+    return request is not None and can_use_coordinator_pages(request.user)

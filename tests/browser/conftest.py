@@ -96,6 +96,49 @@ def map_items(site, django_db_blocker):
         import_helsinki_items(FIXTURES, progress=False)
 
 
+@pytest.fixture(scope="module")
+def budgeting_rounds(site, django_db_blocker):
+    """OmaStadi's real rounds (the session data holds them) with their
+    plans, for the module; the plans are removed after it."""
+    from budgeting.importers import import_omastadi_plans
+    from budgeting.models import Plan, Round
+
+    with django_db_blocker.unblock():
+        import_omastadi_plans(
+            FIXTURES / "budgeting" / "helsinki_omastadi_plans_rounds1-3.csv",
+            progress=False,
+        )
+        yield list(Round.objects.order_by("number"))
+        Plan.objects.all().delete()
+
+
+@pytest.fixture(scope="module")
+def staff_user(site, django_db_blocker):
+    """An admin (who may use the coordinator pages), for the module."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import MD5PasswordHasher
+
+    # The hasher the tests sign in with (tests/conftest.py).
+    hasher = MD5PasswordHasher()
+    with django_db_blocker.unblock():
+        user = get_user_model().objects.create_superuser("browser-admin")
+        user.password = hasher.encode(PASSWORD, hasher.salt())
+        user.save()
+        yield user
+        user.delete()
+
+
+PASSWORD = "a long browser test password"
+
+
+def sign_in(page, user, password=PASSWORD, lang="fi"):
+    page.goto(f"/{lang}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+
+
 class Guard:
     """Fails on any request to another host, any uncaught page error and any
     console error (CSP refusals, failed loads)."""

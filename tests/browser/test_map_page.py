@@ -36,12 +36,12 @@ def test_clicking_an_area_highlights_it_and_opens_its_page(page):
 def test_switching_language_changes_the_ui_strings(page):
     open_map(page, "/fi/")
     assert page.locator("html").get_attribute("lang") == "fi"
-    assert page.get_by_role("link", name="Luettelo", exact=True).is_visible()
+    assert page.get_by_role("link", name="Luettelot", exact=True).is_visible()
     page.get_by_role("link", name="Svenska").click()
     page.wait_for_selector("#map[data-ready=true]")
     assert page.url.endswith("/sv/")
     assert page.locator("html").get_attribute("lang") == "sv"
-    assert page.get_by_role("link", name="Lista", exact=True).is_visible()
+    assert page.get_by_role("link", name="Listor", exact=True).is_visible()
     assert page.get_by_label("Sök en plats").is_visible()
     assert sorted(page.locator("#map .area-label").all_inner_texts()) == major_names(
         "sv"
@@ -49,7 +49,7 @@ def test_switching_language_changes_the_ui_strings(page):
     page.get_by_role("link", name="English").click()
     page.wait_for_selector("#map[data-ready=true]")
     assert page.url.endswith("/en/")
-    assert page.get_by_role("link", name="List", exact=True).is_visible()
+    assert page.get_by_role("link", name="Lists", exact=True).is_visible()
     assert page.get_by_label("Search for a place").is_visible()
     assert "Southern" in page.locator("#map .area-label").all_inner_texts()
 
@@ -76,7 +76,7 @@ def test_a_keyboard_user_reaches_an_area_on_the_map_and_the_list_view(page):
     # From the top of any page, the list view is a few Tabs away.
     for _ in range(6):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.textContent") == "List":
+        if page.evaluate("document.activeElement.textContent") == "Lists":
             break
     else:
         raise AssertionError("the list view link was not reachable with Tab")

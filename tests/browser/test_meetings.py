@@ -116,7 +116,7 @@ def test_a_coordinator_runs_a_meeting_and_a_resident_reads_it(page, world, axe, 
 
     # Schedule a meeting that started an hour ago, so minutes may follow.
     now = timezone.now()
-    page.goto(f"/coordinator/forums/{forum.pk}/meetings/new")
+    page.goto(f"/fi/coordinator/forums/{forum.pk}/meetings/new")
     page.fill("#id_title", "TESTI: Kevään asukasilta")
     page.fill("#id_starts_at", local_input(now - timedelta(hours=1)))
     page.fill("#id_ends_at", local_input(now + timedelta(hours=1)))

@@ -99,13 +99,13 @@ def test_a_password_sign_in_has_no_proved_identity(rf, resident, oidc):
 
 
 def test_the_sign_in_page_offers_strong_identification(client, oidc):
-    page = client.get("/accounts/login/", {"next": "/fi/"}).content.decode()
+    page = client.get("/fi/accounts/login/", {"next": "/fi/"}).content.decode()
     assert 'href="/oidc/authenticate/?next=/fi/"' in page
 
 
 def test_without_a_provider_the_sign_in_page_offers_only_passwords(client, settings):
     settings.OIDC_RP_CLIENT_ID = ""
-    page = client.get("/accounts/login/").content.decode()
+    page = client.get("/fi/accounts/login/").content.decode()
     assert "/oidc/authenticate/" not in page
 
 
@@ -120,6 +120,9 @@ def test_a_provider_that_is_down_sends_the_resident_back_with_a_message(
     )
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?oidc=failed"
-    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
+    # The old address answers 308 to the page under the visitor's language.
+    moved = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
+    assert moved["Location"] == "/en/accounts/login/?oidc=failed"
+    page = client.get(moved["Location"])
     assert "did not succeed" in page.content.decode()
     assert "_auth_user_id" not in client.session

@@ -271,14 +271,14 @@ def test_web_sign_in_is_throttled_after_repeated_failures(client):
     UserFactory(username="someone")
     statuses = [
         client.post(
-            "/accounts/login/", {"username": "someone", "password": "wrong"}
+            "/fi/accounts/login/", {"username": "someone", "password": "wrong"}
         ).status_code
         for _ in range(5)
     ]
     # The fifth failure uses up the allowance.
     assert statuses == [200, 200, 200, 200, 429]
     page = client.post(
-        "/accounts/login/", {"username": "someone", "password": PASSWORD}
+        "/fi/accounts/login/", {"username": "someone", "password": PASSWORD}
     )
     assert page.status_code == 429
     assert "Liian monta epäonnistunutta kirjautumista" in page.content.decode()
@@ -290,13 +290,13 @@ def test_web_sign_in_needs_the_csrf_token(resident):
 
     strict = Client(enforce_csrf_checks=True)
     refused = strict.post(
-        "/accounts/login/", {"username": "resident", "password": PASSWORD}
+        "/fi/accounts/login/", {"username": "resident", "password": PASSWORD}
     )
     assert refused.status_code == 403
-    form = strict.get("/accounts/login/")
+    form = strict.get("/fi/accounts/login/")
     token = form.cookies["csrftoken"].value
     signed_in = strict.post(
-        "/accounts/login/",
+        "/fi/accounts/login/",
         {"username": "resident", "password": PASSWORD, "csrfmiddlewaretoken": token},
     )
     assert signed_in.status_code == 302

@@ -131,7 +131,7 @@ def test_a_coordinator_builds_the_agenda_in_the_page(
     meeting = meeting_in(kluuvi_forum)
     case = case_at(places.RAILWAY_STATION, title="TEST: Kluuvin katusuunnitelma")
     proposal = proposal_at(places.RAILWAY_STATION, title="TEST: Penkit asemalle")
-    url = f"/coordinator/meetings/{meeting.pk}/"
+    url = f"/fi/coordinator/meetings/{meeting.pk}/"
     page = signed_in.get(url).content.decode()
     # The form offers the area's own items.
     assert re.search(rf'<option value="{case.pk}"[^>]*>', page)
@@ -163,7 +163,7 @@ def test_an_agenda_item_from_another_area_is_refused_with_a_message(
 ):
     meeting = meeting_in(kluuvi_forum)
     elsewhere = case_at(places.ITAKESKUS_METRO, title="TEST: Itäkeskuksen asia")
-    url = f"/coordinator/meetings/{meeting.pk}/"
+    url = f"/fi/coordinator/meetings/{meeting.pk}/"
     token = csrf_of(signed_in, url)
     response = signed_in.post(
         url, {"csrfmiddlewaretoken": token, "add_item": "1", "case": elsewhere.pk}
@@ -178,7 +178,7 @@ def test_minutes_are_published_in_the_page_once_the_meeting_has_started(
     signed_in, kluuvi_forum, meeting_in
 ):
     coming = meeting_in(kluuvi_forum)  # in 2030
-    url = f"/coordinator/meetings/{coming.pk}/"
+    url = f"/fi/coordinator/meetings/{coming.pk}/"
     token = csrf_of(signed_in, url)
     response = signed_in.post(
         url,
@@ -193,7 +193,7 @@ def test_minutes_are_published_in_the_page_once_the_meeting_has_started(
     assert not Minutes.objects.filter(meeting=coming).exists()
 
     held = meeting_in(kluuvi_forum, days=-3000)
-    url = f"/coordinator/meetings/{held.pk}/"
+    url = f"/fi/coordinator/meetings/{held.pk}/"
     response = signed_in.post(
         url,
         {"csrfmiddlewaretoken": token, "publish_minutes": "1", "body": "Päätettiin."},
@@ -208,7 +208,7 @@ def test_the_meeting_form_offers_the_areas_facilities_as_venues(
     inside = library_at(places.RAILWAY_STATION, name="TEST: Kluuvin kirjasto")
     outside = library_at(places.ITAKESKUS_METRO, name="TEST: Itäkeskuksen kirjasto")
     page = signed_in.get(
-        f"/coordinator/forums/{kluuvi_forum.pk}/meetings/new"
+        f"/fi/coordinator/forums/{kluuvi_forum.pk}/meetings/new"
     ).content.decode()
     assert re.search(rf'<option value="{inside.pk}"[^>]*>', page)
     assert not re.search(rf'<option value="{outside.pk}"[^>]*>', page)
@@ -225,4 +225,4 @@ def test_another_coordinator_cannot_open_the_meeting_page(
         area=District.objects.get(level="major_district", code="5"),
     )
     client.force_login(other)
-    assert client.get(f"/coordinator/meetings/{meeting.pk}/").status_code == 403
+    assert client.get(f"/fi/coordinator/meetings/{meeting.pk}/").status_code == 403

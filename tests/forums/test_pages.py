@@ -22,21 +22,21 @@ def csrf_token(client, url):
 
 
 def test_coordinator_pages_need_a_sign_in(client):
-    response = client.get("/coordinator/")
+    response = client.get("/fi/coordinator/")
     assert response.status_code == 302
-    assert response["Location"] == "/accounts/login/?next=/coordinator/"
+    assert response["Location"] == "/fi/accounts/login/?next=/fi/coordinator/"
 
 
 def test_coordinator_pages_are_not_for_residents(client, resident):
     client.force_login(resident)
-    assert client.get("/coordinator/").status_code == 403
+    assert client.get("/fi/coordinator/").status_code == 403
 
 
 def test_a_coordinator_creates_a_forum_through_the_form(signed_in, district):
-    token = csrf_token(signed_in, "/coordinator/forums/new")
+    token = csrf_token(signed_in, "/fi/coordinator/forums/new")
     kluuvi = district("sub_district", "020")
     response = signed_in.post(
-        "/coordinator/forums/new",
+        "/fi/coordinator/forums/new",
         {
             "area": f"d{kluuvi.id}",
             "title": "Kluuvin foorumi",
@@ -45,12 +45,12 @@ def test_a_coordinator_creates_a_forum_through_the_form(signed_in, district):
     )
     forum = Forum.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"/coordinator/forums/{forum.id}/"
+    assert response["Location"] == f"/fi/coordinator/forums/{forum.id}/"
     assert forum.district == kluuvi
 
 
 def test_the_forum_form_offers_only_the_coordinators_areas(signed_in, district):
-    page = signed_in.get("/coordinator/forums/new")
+    page = signed_in.get("/fi/coordinator/forums/new")
     choices = dict(page.context["form"].fields["area"].choices)
     assert f"d{district('sub_district', '020').id}" in choices
     assert f"d{district('sub_district', '457').id}" not in choices
@@ -59,14 +59,14 @@ def test_the_forum_form_offers_only_the_coordinators_areas(signed_in, district):
 def test_a_form_post_without_the_csrf_token_is_refused(signed_in, district):
     kluuvi = district("sub_district", "020")
     response = signed_in.post(
-        "/coordinator/forums/new", {"area": f"d{kluuvi.id}", "title": "X"}
+        "/fi/coordinator/forums/new", {"area": f"d{kluuvi.id}", "title": "X"}
     )
     assert response.status_code == 403
     assert Forum.objects.count() == 0
 
 
 def test_the_meeting_form_shows_the_services_message(signed_in, kluuvi_forum):
-    url = f"/coordinator/forums/{kluuvi_forum.id}/meetings/new"
+    url = f"/fi/coordinator/forums/{kluuvi_forum.id}/meetings/new"
     token = csrf_token(signed_in, url)
     response = signed_in.post(
         url,
@@ -99,11 +99,11 @@ def test_the_dashboard_page_lists_new_cases_and_meetings(
 ):
     case_at(places.RAILWAY_STATION, title="Rautatientorin kunnostus")
     meeting_in(kluuvi_forum, title="Kevätilta")
-    page = signed_in.get("/coordinator/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = signed_in.get("/en/coordinator/").content.decode()
     assert "Your first visit" in page
     assert "Rautatientorin kunnostus" in page
     assert "Kevätilta" in page
-    again = signed_in.get("/coordinator/").content.decode()
+    again = signed_in.get("/fi/coordinator/").content.decode()
     assert "Rautatientorin kunnostus" not in again
     assert "Kevätilta" in again
 
@@ -115,7 +115,7 @@ def test_another_areas_forum_page_is_403(client, coordinator, district, city_adm
         actor=city_admin, area=district("sub_district", "457"), title="Itä"
     )
     client.force_login(coordinator)
-    assert client.get(f"/coordinator/forums/{forum.id}/").status_code == 403
+    assert client.get(f"/fi/coordinator/forums/{forum.id}/").status_code == 403
 
 
 def held_meeting(coordinator, district, *, days_ago=1):
@@ -144,7 +144,7 @@ def test_a_coordinator_records_attendance_on_the_meeting_page(
     from districts.models import AuditLog
 
     meeting = held_meeting(coordinator, district)
-    url = f"/coordinator/meetings/{meeting.pk}/attendance"
+    url = f"/fi/coordinator/meetings/{meeting.pk}/attendance"
     token = csrf_token(signed_in, url)
     response = signed_in.post(url, {"attendance": "23", "csrfmiddlewaretoken": token})
     assert response.status_code == 302
@@ -157,7 +157,7 @@ def test_a_coordinator_records_attendance_on_the_meeting_page(
 
 def test_attendance_of_a_meeting_to_come_is_refused(signed_in, coordinator, district):
     meeting = held_meeting(coordinator, district, days_ago=-3)
-    url = f"/coordinator/meetings/{meeting.pk}/attendance"
+    url = f"/fi/coordinator/meetings/{meeting.pk}/attendance"
     token = csrf_token(signed_in, url)
     response = signed_in.post(url, {"attendance": "5", "csrfmiddlewaretoken": token})
     assert response.status_code == 400
@@ -167,7 +167,7 @@ def test_attendance_of_a_meeting_to_come_is_refused(signed_in, coordinator, dist
 
 def test_a_negative_attendance_is_a_form_error(signed_in, coordinator, district):
     meeting = held_meeting(coordinator, district)
-    url = f"/coordinator/meetings/{meeting.pk}/attendance"
+    url = f"/fi/coordinator/meetings/{meeting.pk}/attendance"
     token = csrf_token(signed_in, url)
     response = signed_in.post(url, {"attendance": "-4", "csrfmiddlewaretoken": token})
     assert response.status_code == 400
@@ -188,7 +188,7 @@ def test_another_areas_coordinator_cannot_record_attendance(
     )
     client.force_login(other)
     response = client.post(
-        f"/coordinator/meetings/{meeting.pk}/attendance", {"attendance": "9"}
+        f"/fi/coordinator/meetings/{meeting.pk}/attendance", {"attendance": "9"}
     )
     assert response.status_code == 403
     meeting.refresh_from_db()

@@ -65,7 +65,10 @@
         self.byKey[key] = layer;
         layer.on("mouseover", function () { if (self.selected !== layer) layer.setStyle(HOVER_STYLE); });
         layer.on("mouseout", function () { if (self.selected !== layer) self.layer.resetStyle(layer); });
-        layer.on("click", function (event) { self.select(key, event.latlng); });
+        layer.on("click", function (event) {
+          self.highlight(key);
+          whereAmI(map, event.latlng);
+        });
       }
     }).addTo(map);
     this.labels = L.layerGroup().addTo(map);
@@ -119,7 +122,186 @@
     return layer;
   };
 
+  /* "Where am I?": every official area at the point, finest first, each
+   * linked to its page ("Kluuvi · Vironniemi · Eteläinen"). */
+  function whereAmI(map, latlng) {
+    var url = config.where + "?lon=" + latlng.lng.toFixed(6) + "&lat=" + latlng.lat.toFixed(6);
+    return fetch(url, { headers: { Accept: "application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (answer) {
+        var areas = answer.areas || [];
+        var box = el("div", { class: "piiri-popup where" });
+        box.appendChild(el("h2", { text: text.here }));
+        var chain = el("p", { class: "where-chain" });
+        var rest = el("ul", { class: "popup-areas" });
+        areas.forEach(function (area) {
+          var link = el("a", { href: area.url, text: area.name, "data-level": area.level });
+          if (area.level === "neighbourhood") {
+            rest.appendChild(el("li", {}, [document.createTextNode(area.level_label + ": "), link]));
+            return;
+          }
+          if (chain.childNodes.length) chain.appendChild(document.createTextNode(" · "));
+          link.setAttribute("title", area.level_label);
+          chain.appendChild(link);
+        });
+        if (!areas.length) chain.textContent = text.outsideHelsinki;
+        box.appendChild(chain);
+        if (rest.childNodes.length) box.appendChild(rest);
+        L.popup({ maxWidth: 320 }).setLatLng(latlng).setContent(box).openOn(map);
+        return areas;
+      });
+  }
+
+  /* Finer outlines and names as the map is zoomed in, from the page's
+   * outline endpoints (loaded once per level). */
+  function ZoomOutlines(map, areas) {
+    this.map = map;
+    this.areas = areas;
+    this.loaded = {};
+    this.layers = {};
+    this.labels = {};
+    var self = this;
+    map.createPane("piiri-outlines").style.zIndex = 390;
+    (config.zoomLevels || []).forEach(function (def) { self.layers[def.level] = null; });
+    map.on("zoomend", function () { self.update(); });
+    this.update();
+  }
+
+  ZoomOutlines.prototype.load = function (def) {
+    var self = this;
+    if (!this.loaded[def.level]) {
+      this.loaded[def.level] = fetch(def.url, { headers: { Accept: "application/json" } })
+        .then(function (response) { return response.json(); })
+        .then(function (collection) {
+          var style = def.level === "neighbourhood"
+            ? { color: "#4a4a4a", weight: 1, dashArray: "2 4", fillOpacity: 0, interactive: false }
+            : { color: "#1a4f8b", weight: def.level === "district" ? 1.5 : 1, dashArray: def.level === "sub_district" ? "4 4" : null, fillOpacity: 0, interactive: false };
+          self.layers[def.level] = L.geoJSON(collection, { pane: "piiri-outlines", style: style, interactive: false });
+          var labels = L.layerGroup();
+          collection.features.forEach(function (feature) {
+            var props = feature.properties;
+            var label = L.marker([props.label[1], props.label[0]], {
+              icon: L.divIcon({ className: "area-label area-label-" + def.level, html: "", iconSize: null }),
+              interactive: false,
+              keyboard: false
+            });
+            label.on("add", function () {
+              var node = label.getElement();
+              node.textContent = props.name;
+              node.setAttribute("aria-hidden", "true");
+            });
+            label.addTo(labels);
+          });
+          self.labels[def.level] = labels;
+          return collection;
+        });
+    }
+    return this.loaded[def.level];
+  };
+
+  ZoomOutlines.prototype.update = function () {
+    var self = this;
+    var zoom = this.map.getZoom();
+    var map = this.map;
+    (config.zoomLevels || []).forEach(function (def) {
+      if (zoom < def.minZoom) {
+        if (self.layers[def.level]) map.removeLayer(self.layers[def.level]);
+        if (self.labels[def.level]) map.removeLayer(self.labels[def.level]);
+        return;
+      }
+      self.load(def).then(function () {
+        var now = map.getZoom();
+        if (now < def.minZoom) return;
+        self.layers[def.level].addTo(map);
+        if (now <= def.labelMaxZoom) self.labels[def.level].addTo(map);
+        else map.removeLayer(self.labels[def.level]);
+      });
+    });
+    // The major districts' names give way to the finer ones.
+    var first = (config.zoomLevels || [])[0];
+    if (first && this.areas.labels) {
+      if (zoom >= first.minZoom) map.removeLayer(this.areas.labels);
+      else this.areas.labels.addTo(map);
+    }
+  };
+
+  /* #<level>:<code> for any level: the major districts are on the page;
+   * finer areas come from their level's outlines. */
+  ZoomOutlines.prototype.open = function (key) {
+    var map = this.map;
+    var parts = key.split(":");
+    var def = (config.zoomLevels || []).filter(function (d) { return d.level === parts[0]; })[0];
+    if (!def) return;
+    this.load(def).then(function (collection) {
+      var feature = collection.features.filter(function (f) { return f.properties.code === parts[1]; })[0];
+      if (!feature) return;
+      var shape = L.geoJSON(feature, { style: SELECTED_STYLE, interactive: false }).addTo(map);
+      map.fitBounds(shape.getBounds(), { animate: false });
+      var props = feature.properties;
+      L.popup().setLatLng([props.label[1], props.label[0]])
+        .setContent(popupContent(props.name, [], props.url, text.areaPage)).openOn(map);
+    });
+  };
+
+  function addWater(map) {
+    if (!config.water || !config.water.length) return;
+    map.createPane("piiri-water").style.zIndex = 250;
+    L.geoJSON(config.water, {
+      pane: "piiri-water",
+      interactive: false,
+      style: { stroke: false, fillColor: "#a8d3ee", fillOpacity: 1 }
+    }).addTo(map);
+  }
+
+  /* Leaflet's own controls in the page's language, and Esc to close a
+   * popup (focus goes back where it was). */
+  function localiseControls(map) {
+    var container = map.getContainer();
+    [["leaflet-control-zoom-in", text.zoomIn], ["leaflet-control-zoom-out", text.zoomOut]].forEach(function (pair) {
+      var button = container.querySelector("." + pair[0]);
+      if (button) { button.setAttribute("title", pair[1]); button.setAttribute("aria-label", pair[1]); }
+    });
+    var opener = null;
+    map.on("popupopen", function (event) {
+      opener = document.activeElement;
+      var close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close) { close.setAttribute("title", text.close); close.setAttribute("aria-label", text.close); }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || !map._popup || !map.hasLayer(map._popup)) return;
+      map.closePopup();
+      if (opener && document.body.contains(opener)) opener.focus();
+    });
+  }
+
+  /* "Use my location": the browser's position, then the sub-district
+   * there, whose page opens. */
+  function setupLocate(map) {
+    var button = document.querySelector("[data-piiri-locate]");
+    if (!button) return;
+    var status = document.getElementById("locate-status");
+    button.addEventListener("click", function () {
+      if (!navigator.geolocation) { status.textContent = text.locationFailed; return; }
+      status.textContent = text.locating;
+      navigator.geolocation.getCurrentPosition(function (position) {
+        var latlng = L.latLng(position.coords.latitude, position.coords.longitude);
+        whereAmI(map, latlng).then(function (areas) {
+          var finest = areas.filter(function (a) { return a.level !== "neighbourhood"; })[0];
+          if (!finest) { status.textContent = text.outsideHelsinki; return; }
+          window.location.assign(finest.url);
+        });
+      }, function () { status.textContent = text.locationFailed; }, { timeout: 10000 });
+    });
+  }
+
   function fitStart(map, areas) {
+    if (config.point) {
+      L.circleMarker([config.point[1], config.point[0]], {
+        radius: 8, weight: 2, color: "#ffffff", fillColor: "#b3001b", fillOpacity: 1, interactive: false
+      }).addTo(map);
+      map.setView([config.point[1], config.point[0]], 15, { animate: false });
+      return;
+    }
     var target = config.focus && areas.byKey[config.focus];
     var bounds = target ? target.getBounds() : areas.layer.getBounds();
     // Not animated: layers added next must see the final zoom, or they load
@@ -128,8 +310,13 @@
   }
 
   function addBasemap(map) {
-    if (!config.basemap || !config.basemap.url) return;
+    if (!config.basemap || !config.basemap.url) {
+      map.getContainer().classList.add("no-basemap");
+      addWater(map);
+      return false;
+    }
     L.tileLayer(config.basemap.url, { attribution: config.basemap.attribution, maxZoom: 19 }).addTo(map);
+    return true;
   }
 
   function setupSearch(map, areas) {
@@ -480,14 +667,19 @@
   function init(map) {
     map.getContainer().classList.add("piiri-map");
     addBasemap(map);
+    localiseControls(map);
     var areas = new Areas(map);
     fitStart(map, areas);
     setupSearch(map, areas);
     setupSelectButtons(map, areas);
+    setupLocate(map);
+    var outlines = config.zoomLevels ? new ZoomOutlines(map, areas) : null;
     var hash = decodeURIComponent(window.location.hash.slice(1));
     if (hash && areas.byKey[hash]) {
       map.fitBounds(areas.byKey[hash].getBounds());
       areas.select(hash);
+    } else if (hash && outlines) {
+      outlines.open(hash);
     }
     var layers = config.layers ? new Layers(map, areas.layer.getBounds()) : null;
     // ?layers=cases,facilities opens the map with those layers on (links
@@ -503,7 +695,7 @@
       });
     }
     var query = config.query ? new Query(map, areas, layers) : null;
-    window.piiri = { map: map, areas: areas, layers: layers, query: query };
+    window.piiri = { map: map, areas: areas, layers: layers, query: query, outlines: outlines };
     map.getContainer().setAttribute("data-ready", "true");
   }
 
