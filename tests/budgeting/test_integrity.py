@@ -38,6 +38,9 @@ def claims(identifier):
 
 
 def paper(client, round_, plan_ids, identifier):
+    # ``identifier``: a valid personal identity code of someone born on
+    # 1990-05-18 (verification checks its format and check character).
+    # Test values, no real person's.
     return client.post(
         f"{BASE}/rounds/{round_.number}/paper-ballots",
         {"plans": plan_ids, "voter": claims(identifier)},
@@ -47,7 +50,7 @@ def paper(client, round_, plan_ids, identifier):
 
 def test_a_paper_ballot_after_publication_is_refused(client, admin_user, round_, plans):
     client.force_login(admin_user)
-    assert paper(client, round_, [plans["park"].pk], "p1").status_code == 201
+    assert paper(client, round_, [plans["park"].pk], "180590-1014").status_code == 201
     move_to_results(round_)
     services.tally_compute(round_, publish=True)
     # The results phase is moved on after publication, which would reopen
@@ -56,7 +59,7 @@ def test_a_paper_ballot_after_publication_is_refused(client, admin_user, round_,
         starts_on=TODAY + dt.timedelta(days=20), ends_on=TODAY + dt.timedelta(days=40)
     )
 
-    response = paper(client, round_, [plans["benches"].pk], "p2")
+    response = paper(client, round_, [plans["benches"].pk], "180590-1025")
     assert response.status_code == 400
     assert response.json()["code"] == "voting_closed"
     assert "published" in response.json()["detail"]
