@@ -1,6 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.test import Client
 
 from cases.models import Case, Facility
 from cases.services.links import areas_link
@@ -74,3 +75,11 @@ def library_at():
 @pytest.fixture
 def station():
     return places.RAILWAY_STATION
+
+
+@pytest.fixture
+def signed_in(coordinator):
+    """A coordinator's client that enforces CSRF, as a browser session would."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(coordinator)
+    return client

@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
-from django.test import Client
 from icalendar import Calendar
 
 from cases.models import BudgetProposal
@@ -19,13 +18,6 @@ from tests import places
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def signed_in(coordinator):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(coordinator)
-    return client
 
 
 @pytest.fixture

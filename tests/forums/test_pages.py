@@ -1,18 +1,9 @@
 import pytest
-from django.test import Client
 
 from forums.models import Forum, Meeting
 from tests import places
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def signed_in(coordinator):
-    """A client that enforces CSRF, as a browser session would."""
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(coordinator)
-    return client
 
 
 def csrf_token(client, url):
