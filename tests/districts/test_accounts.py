@@ -25,7 +25,7 @@ def admin_login(client, username, password, **extra):
 
 def web_login(client, username, password, **extra):
     return client.post(
-        "/accounts/login/", {"username": username, "password": password}, **extra
+        "/fi/accounts/login/", {"username": username, "password": password}, **extra
     )
 
 

@@ -206,7 +206,7 @@ def test_a_signed_in_resident_posts_with_the_csrf_token(client, settings):
     assert georeport_error(refused, 403) == [
         "CSRF check failed; send the form's csrf token."
     ]
-    browser.get("/accounts/login/")  # a form: sets the csrftoken cookie
+    browser.get("/fi/accounts/login/")  # a form: sets the csrftoken cookie
     token = browser.cookies["csrftoken"].value
     accepted = browser.post("/open311/v2/requests.json", data, HTTP_X_CSRFTOKEN=token)
     assert accepted.status_code == 201

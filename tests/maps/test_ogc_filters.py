@@ -109,7 +109,7 @@ def test_the_filter_agrees_with_the_database_count(client):
         ("budget-proposals", "estimated_cost > 1e400", "not finite"),
         ("cases", "opened_on = 5", "'opened_on' is a date"),
         ("cases", "opened_on = 'yesterday'", "'opened_on' is a date"),
-        ("cases", "title_fi = 'a\x00b'", "control characters"),
+        ("cases", "title_fi = 'a\x00b'", "control character"),
         ("cases", "status = TRUE", "'status' is text"),
         ("facilities", "is_bookable = 'yes'", "TRUE or FALSE"),
         ("facilities", "name_fi LIKE 5", "LIKE compares text"),

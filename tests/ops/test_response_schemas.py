@@ -214,7 +214,7 @@ def test_every_json_operation_answers_its_typed_schema(walk, documents):
         "/api/v1/budgeting/rounds/{number}/plans/",
         at={"number": round_.number},
     )
-    voter = resident("010190-123A")
+    voter = resident("010190-123M")
     claims = {
         "identifier": voter.identifier,
         "birth_date": voter.birth_date.isoformat(),
@@ -227,7 +227,7 @@ def test_every_json_operation_answers_its_typed_schema(walk, documents):
         {"plans": [plan.pk], "voter": claims},
         at={"number": round_.number},
     )
-    paper_voter = {**claims, "identifier": "020290-456B"}
+    paper_voter = {**claims, "identifier": "010190-456C"}
     rest(
         "POST",
         "/api/v1/budgeting/rounds/{number}/paper-ballots",
