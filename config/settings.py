@@ -154,6 +154,7 @@ INSTALLED_APPS = [
     "budgeting",
     "forums",
     "feedback",
+    "initiatives",
     "participation",
     "maps",
 ]

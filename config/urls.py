@@ -31,6 +31,7 @@ urlpatterns = [
         name="proposal-list",
     ),
     path("api/v1/", include("cases.urls")),
+    path("api/v1/", include("initiatives.urls")),
     path("api/v1/budgeting/", include("budgeting.urls")),
     path("api/v1/participation/", include("participation.urls")),
     path(
