@@ -55,6 +55,7 @@ urlpatterns += [path("", pages.map_page, name="home")]
 urlpatterns += i18n_patterns(
     path("", include((page_urlpatterns, "pages"))),
     path("feedback/", include((feedback_pages, "feedback-pages"))),
+    path("", include(("initiatives.page_urls", "initiative-pages"))),
 )
 urlpatterns += i18n_patterns(
     path("", include((forum_urls.resident_urlpatterns, "meetings")))

@@ -4,9 +4,10 @@ One rank from three signals, each between 0 and 1, computed by PostgreSQL:
 
 - **text**: full-text rank of the candidate against every lexeme of the
   given text, with the Finnish and the Swedish configurations (the better
-  of the two), so "leikkipuistoon" meets "leikkipuisto";
+  of the two), so "leikkipuistoon" meets "leikkipuisto"; relative to the
+  best candidate;
 - **trigram**: pg_trgm similarity of the titles, which catches compounds
-  and misspellings that stemming misses;
+  and misspellings that stemming misses; relative to the best candidate;
 - **distance**: 1 at the same place, falling to a half at
   ``HALF_DISTANCE_M``; 0 when either has no location.
 
@@ -62,9 +63,12 @@ class Similar:
 
 
 # Each lexeme of the query text, quoted, ORed: to_tsquery('simple', ...)
-# keeps the lexemes as the configuration stemmed them.
+# keeps the lexemes as the configuration stemmed them. The candidates'
+# lexemes are stored (search_fi, search_sv). Text and trigram scores are
+# divided by the best among the candidates, so each signal spans 0..1
+# whatever the length of the texts.
 _QUERY = """
-WITH q AS (
+WITH q AS MATERIALIZED (
     SELECT %(title)s::text AS title,
            %(location)s::geometry AS location,
            coalesce(to_tsquery('simple', (
@@ -76,34 +80,37 @@ WITH q AS (
                FROM unnest(tsvector_to_array(to_tsvector('swedish', %(doc)s))) AS lexeme
            )), ''::tsquery) AS q_sv
 ),
-scored AS (
+raw AS (
     SELECT c.kind, c.id, c.title,
-           greatest(
-               ts_rank(to_tsvector('finnish', c.doc), q.q_fi, 1 | 32),
-               ts_rank(to_tsvector('swedish', c.doc), q.q_sv, 1 | 32)
-           ) AS text_score,
-           similarity(c.title, q.title) AS trigram_score,
+           greatest(ts_rank(c.search_fi, q.q_fi), ts_rank(c.search_sv, q.q_sv))
+               AS text_raw,
+           similarity(c.title, q.title) AS trigram_raw,
            ST_Distance(c.location, q.location) AS distance_m
     FROM ({candidates}) AS c, q
+),
+scored AS (
+    SELECT *,
+           coalesce(text_raw / nullif(max(text_raw) OVER (), 0), 0) AS text_score,
+           coalesce(trigram_raw / nullif(max(trigram_raw) OVER (), 0), 0)
+               AS trigram_score,
+           coalesce(%(half)s / (%(half)s + distance_m), 0) AS distance_score
+    FROM raw
 )
 SELECT kind, id, title, text_score, trigram_score, distance_m,
        %(w_text)s * text_score + %(w_trigram)s * trigram_score
-       + %(w_distance)s * coalesce(
-           %(half)s / (%(half)s + distance_m), 0) AS rank
+       + %(w_distance)s * distance_score AS rank
 FROM scored
 ORDER BY rank DESC, id
 LIMIT %(limit)s
 """
 
 _PROPOSALS = """
-SELECT 'proposal' AS kind, p.id, p.title, p.title || ' ' || p.description AS doc,
-       p.location
+SELECT 'proposal' AS kind, p.id, p.title, p.search_fi, p.search_sv, p.location
 FROM {table} AS p
 WHERE p.id <> %(exclude_proposal)s {where}
 """
 _INITIATIVES = """
-SELECT 'initiative' AS kind, i.id, i.title, i.title || ' ' || i.text AS doc,
-       i.location
+SELECT 'initiative' AS kind, i.id, i.title, i.search_fi, i.search_sv, i.location
 FROM {table} AS i
 WHERE i.status <> 'draft' AND i.duplicate_of_id IS NULL
   AND i.id <> %(exclude_initiative)s
