@@ -77,7 +77,12 @@ def initiative_new(request: HttpRequest) -> HttpResponse:
         else:
             return redirect(_page_url(initiative.pk))
     status = 400 if request.method == "POST" else 200
-    return render(request, "initiatives/new.html", {"form": form}, status=status)
+    return render(
+        request,
+        "initiatives/new.html",
+        {"form": form, "feedback_url": FEEDBACK_URL},
+        status=status,
+    )
 
 
 def initiative_page(request: HttpRequest, pk: int) -> HttpResponse:
