@@ -9,6 +9,8 @@ PAGES = {
     "feedback list": "/{lang}/feedback/",
     "feedback": "/{lang}/feedback/1ar09ts10t4qdko74nmj/",
     "participation-report": "/{lang}/participation/report/2021/",
+    "initiatives": "/{lang}/initiatives/",
+    "initiative-report": "/{lang}/initiatives/report/",
 }
 
 
