@@ -20,7 +20,13 @@ from pathlib import Path
 
 import django
 
-from bench.common import ROOT, bench_database_url, prepare_database, table, write_results
+from bench.common import (
+    ROOT,
+    bench_database_url,
+    prepare_database,
+    table,
+    write_results,
+)
 
 PLANS = Path("fixtures/budgeting/helsinki_omastadi_plans_rounds1-3.csv")
 PROPOSALS = Path("fixtures/cases/helsinki_omastadi_proposals_rounds1-3.geojson.gz")
@@ -54,7 +60,11 @@ def main() -> None:
         similar,
     )
 
-    rankers = {"combined": WEIGHTS, "text only": TEXT_ONLY, "distance only": DISTANCE_ONLY}
+    rankers = {
+        "combined": WEIGHTS,
+        "text only": TEXT_ONLY,
+        "distance only": DISTANCE_ONLY,
+    }
     per_ranker: dict[str, dict[str, list[float]]] = {
         name: {"recall": [], "rr": [], "ms": []} for name in rankers
     }
@@ -91,7 +101,10 @@ def main() -> None:
                         (n for n, pk in enumerate(order, 1) if pk in others), None
                     )
                     per_ranker[name]["rr"].append(1 / first if first else 0.0)
-        print(f"round {round_number}: {counted['queries']} queries so far", file=sys.stderr)
+        print(
+            f"round {round_number}: {counted['queries']} queries so far",
+            file=sys.stderr,
+        )
 
     rows = []
     for name, values in per_ranker.items():
@@ -101,7 +114,9 @@ def main() -> None:
                 "queries": len(values["recall"]),
                 f"recall@{K}": round(statistics.fmean(values["recall"]), 3),
                 "MRR": round(statistics.fmean(values["rr"]), 3),
-                "p50 ms (whole round ranked)": round(statistics.median(values["ms"]), 1),
+                "p50 ms (whole round ranked)": round(
+                    statistics.median(values["ms"]), 1
+                ),
             }
         )
     columns = ["ranker", "queries", f"recall@{K}", "MRR", "p50 ms (whole round ranked)"]
@@ -111,12 +126,12 @@ trigram {WEIGHTS.trigram}, distance {WEIGHTS.distance}) on the real
 OmaStadi data: `{PLANS}` (plans and their `linked_proposal_ids`) and
 `{PROPOSALS}` (the proposals, loaded by `load_helsinki`).
 
-For each of the {counted['queries']} proposals in the {counted['plans']}
+For each of the {counted["queries"]} proposals in the {counted["plans"]}
 plans that combine two or more proposals, the other proposals of its round
 are ranked; recall@{K} is the share of its co-plan proposals in the top
 {K} (hits / co-plan proposals, so plans of more than six proposals cannot
 reach 1), MRR the mean reciprocal rank of the first co-plan proposal.
-{counted['missing_ids']} linked ids named no proposal in the proposals file
+{counted["missing_ids"]} linked ids named no proposal in the proposals file
 and were left out.
 
 {table(rows, columns)}

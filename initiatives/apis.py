@@ -64,7 +64,9 @@ class InitiativeInputSerializer(serializers.Serializer):
         choices=Initiative.Language.choices, default=Initiative.Language.FI
     )
     location = serializers.JSONField(required=False, allow_null=True, default=None)
-    custom_area = serializers.IntegerField(required=False, allow_null=True, default=None)
+    custom_area = serializers.IntegerField(
+        required=False, allow_null=True, default=None
+    )
     is_youth = serializers.BooleanField(required=False, default=False)
 
 
@@ -253,7 +255,9 @@ class SuggestionsApi(APIView):
         parameters=[
             OpenApiParameter("title", OpenApiTypes.STR),
             OpenApiParameter("text", OpenApiTypes.STR),
-            OpenApiParameter("location", OpenApiTypes.STR, description="GeoJSON point."),
+            OpenApiParameter(
+                "location", OpenApiTypes.STR, description="GeoJSON point."
+            ),
             LIMIT_PARAMETER,
         ],
         responses=OpenApiTypes.OBJECT,

@@ -15,7 +15,9 @@ class InitiativeForm(forms.Form):
     text = forms.CharField(
         label=_("What should the city start doing?"),
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Say what you propose and why. Write in Finnish, Swedish or English."),
+        help_text=_(
+            "Say what you propose and why. Write in Finnish, Swedish or English."
+        ),
     )
     language = forms.ChoiceField(
         label=_("Language written in"), choices=Initiative.Language.choices

@@ -145,7 +145,8 @@ class Initiative(InAreas):
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(duplicate_of__isnull=True) | ~Q(duplicate_of=models.F("id")),
+                condition=Q(duplicate_of__isnull=True)
+                | ~Q(duplicate_of=models.F("id")),
                 name="initiative_not_own_duplicate",
             ),
         ]

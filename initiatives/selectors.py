@@ -4,7 +4,7 @@ threshold and the twice-yearly report."""
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
@@ -15,14 +15,14 @@ from django.utils import timezone
 from districts.models import District, Population
 from districts.permissions import AnyUser, can_handle_initiatives
 from districts.selectors import custom_area_by_id, district_by_ref
-from initiatives.models import Initiative, Support
+from initiatives.models import Initiative, InitiativeQuerySet, Support
 from initiatives.thresholds import Threshold, council_threshold
 
 
-def initiatives_visible_to(viewer: AnyUser) -> QuerySet[Initiative]:
+def initiatives_visible_to(viewer: AnyUser) -> InitiativeQuerySet:
     """Published initiatives for everyone; drafts for their author and
     staff. Every list, page, layer and feed starts here."""
-    items = Initiative.objects.all()
+    items = cast(InitiativeQuerySet, Initiative.objects.all())
     if can_handle_initiatives(viewer):
         return items
     if viewer.is_authenticated:
@@ -30,7 +30,7 @@ def initiatives_visible_to(viewer: AnyUser) -> QuerySet[Initiative]:
     return items.public()
 
 
-def public_initiatives() -> QuerySet[Initiative]:
+def public_initiatives() -> InitiativeQuerySet:
     return initiatives_visible_to(AnonymousUser())
 
 
@@ -54,8 +54,10 @@ def initiative_list(
     if status:
         if status not in Initiative.Status.values:
             raise ValidationError(
-                {"status": f"Unknown status {status[:40]!r}; use one of: "
-                 f"{', '.join(Initiative.Status.values)}."}
+                {
+                    "status": f"Unknown status {status[:40]!r}; use one of: "
+                    f"{', '.join(Initiative.Status.values)}."
+                }
             )
         items = items.filter(status=status)
     if q:
@@ -107,9 +109,7 @@ def supports_by_home_district(initiative: Initiative) -> list[AreaCount]:
 def city_population() -> tuple[int, int]:
     """(year, residents): the latest year's population of Helsinki, the sum
     of its major districts as the import stored them."""
-    majors = Population.objects.filter(
-        district__level=District.Level.MAJOR_DISTRICT
-    )
+    majors = Population.objects.filter(district__level=District.Level.MAJOR_DISTRICT)
     year = majors.order_by("-year").values_list("year", flat=True).first()
     if year is None:
         return 0, 0

@@ -48,15 +48,11 @@ def _text(value: Any, name: str) -> str:
     return value.strip()
 
 
-def _located(
-    *, author: AnyUser, location: Any, custom_area: Any
-) -> tuple[Any, Any]:
+def _located(*, author: AnyUser, location: Any, custom_area: Any) -> tuple[Any, Any]:
     """The point given, or the boundary of the drawn area given (one that
     the author may see), or neither."""
     if location is not None and custom_area is not None:
-        raise ValidationError(
-            {"location": "Give a point or a drawn area, not both."}
-        )
+        raise ValidationError({"location": "Give a point or a drawn area, not both."})
     if custom_area is None:
         return checked_location(location, points_only=True), None
     area = custom_area_by_id(custom_area, viewer=author)
@@ -113,8 +109,9 @@ def _step(initiative: Initiative, actor: AnyUser, target: str) -> None:
         return
     if not by_author and not can_handle_initiatives(actor):
         ensure(False, "Only the author or city staff may do this.")
+    wanted = Status(target).label
     raise ValidationError(
-        {"status": f"A {current.label} initiative cannot become {Status(target).label}."}
+        {"status": f"A {current.label} initiative cannot become {wanted}."}
     )
 
 
@@ -165,7 +162,11 @@ def initiative_handle(
     _audit(
         actor,
         initiative,
-        {"status": initiative.status, "board": initiative.board, "ahjo_case_id": initiative.ahjo_case_id},
+        {
+            "status": initiative.status,
+            "board": initiative.board,
+            "ahjo_case_id": initiative.ahjo_case_id,
+        },
     )
     return initiative
 
@@ -204,7 +205,10 @@ def initiative_close(*, actor: AnyUser, initiative: Initiative | int) -> Initiat
 
 def _audit(actor: AnyUser, initiative: Initiative, changes: dict[str, Any]) -> None:
     audit_record(
-        actor=actor, action=AuditLog.Action.CHANGED, instance=initiative, changes=changes
+        actor=actor,
+        action=AuditLog.Action.CHANGED,
+        instance=initiative,
+        changes=changes,
     )
 
 
@@ -281,7 +285,9 @@ def support_give(
 
 
 @transaction.atomic
-def support_withdraw(*, initiative: Initiative | int, identity: Identity | None) -> None:
+def support_withdraw(
+    *, initiative: Initiative | int, identity: Identity | None
+) -> None:
     """Take one's support back, as long as the initiative is not submitted."""
     identity = _strong(identity)
     pk = initiative.pk if isinstance(initiative, Initiative) else initiative
@@ -300,7 +306,8 @@ def support_withdraw(*, initiative: Initiative | int, identity: Identity | None)
 
 _MOVE_SUPPORTS_SQL = """
 WITH moved AS (
-    INSERT INTO {support} (initiative_id, digest, is_resident, home_district_id, created_at)
+    INSERT INTO {support}
+        (initiative_id, digest, is_resident, home_district_id, created_at)
     SELECT %(into)s, digest, is_resident, home_district_id, created_at
     FROM {support} WHERE initiative_id = %(duplicate)s
     ON CONFLICT (initiative_id, digest) DO NOTHING
@@ -318,13 +325,16 @@ def initiative_merge(
     its supports carry over, once per person (someone who supported both
     counts once), and it is closed. Audited on both."""
     ensure(can_handle_initiatives(actor), "Only city staff merge initiatives.")
-    ids = [
-        i.pk if isinstance(i, Initiative) else int(i) for i in (duplicate, into)
-    ]
+    ids = [i.pk if isinstance(i, Initiative) else int(i) for i in (duplicate, into)]
     if ids[0] == ids[1]:
         raise ValidationError({"into": "An initiative cannot be merged into itself."})
     # Locked in id order, so two merges of the same pair cannot deadlock.
-    locked = {i.pk: i for i in Initiative.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    locked = {
+        i.pk: i
+        for i in Initiative.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by("pk")
+    }
     if len(locked) != 2:
         raise Initiative.DoesNotExist("No such initiative.")
     dup, target = locked[ids[0]], locked[ids[1]]

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.urls import path
 
 from initiatives import apis
@@ -5,7 +7,7 @@ from initiatives import apis
 app_name = "initiatives"
 
 
-def step(name: str) -> object:
+def step(name: str) -> Any:
     return apis.InitiativeStepApi.as_view(step=name)
 
 

@@ -81,12 +81,13 @@ def area_news(area: District) -> list[dict[str, Any]]:
     """The newest cases, budget proposals, published initiatives and
     feedback in the area, newest first."""
     news: list[dict[str, Any]] = []
-    for rows, collection in (
+    sources: tuple[tuple[Any, str], ...] = (
         (Case.objects.all(), "cases"),
         (BudgetProposal.objects.all(), "budget-proposals"),
         (public_initiatives(), "initiatives"),
-    ):
-        items = rows.in_area(area.pk).order_by("-created_at")[:FEED_LIMIT]  # type: ignore[attr-defined]
+    )
+    for rows, collection in sources:
+        items = rows.in_area(area.pk).order_by("-created_at")[:FEED_LIMIT]
         news.extend(
             {
                 "title": item_title(item),

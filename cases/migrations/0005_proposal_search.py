@@ -5,20 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("cases", "0004_proposal_round_foreign_key"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='budgetproposal',
-            name='search_fi',
-            field=models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.SearchVector('title', 'description', config='finnish'), output_field=django.contrib.postgres.search.SearchVectorField()),
+            model_name="budgetproposal",
+            name="search_fi",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=django.contrib.postgres.search.SearchVector(
+                    "title", "description", config="finnish"
+                ),
+                output_field=django.contrib.postgres.search.SearchVectorField(),
+            ),
         ),
         migrations.AddField(
-            model_name='budgetproposal',
-            name='search_sv',
-            field=models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.SearchVector('title', 'description', config='swedish'), output_field=django.contrib.postgres.search.SearchVectorField()),
+            model_name="budgetproposal",
+            name="search_sv",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=django.contrib.postgres.search.SearchVector(
+                    "title", "description", config="swedish"
+                ),
+                output_field=django.contrib.postgres.search.SearchVectorField(),
+            ),
         ),
     ]

@@ -8,11 +8,10 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('districts', '0002_roles_and_audit'),
+        ("districts", "0002_roles_and_audit"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -22,64 +21,271 @@ class Migration(migrations.Migration):
             "CREATE EXTENSION IF NOT EXISTS pg_trgm", reverse_sql=migrations.RunSQL.noop
         ),
         migrations.CreateModel(
-            name='Initiative',
+            name="Initiative",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('location', django.contrib.gis.db.models.fields.GeometryField(blank=True, null=True, srid=3067)),
-                ('location_web', models.GeneratedField(db_persist=True, expression=django.contrib.gis.db.models.functions.Transform('location', 3857), output_field=django.contrib.gis.db.models.fields.GeometryField(null=True, spatial_index=False, srid=3857))),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('text', models.TextField(verbose_name='text')),
-                ('language', models.CharField(choices=[('fi', 'Finnish'), ('sv', 'Swedish'), ('en', 'English')], default='fi', max_length=2, verbose_name='language written in')),
-                ('topic', models.CharField(choices=[('parks', 'parks and nature'), ('traffic', 'streets and traffic'), ('culture', 'culture and libraries'), ('sports', 'sports and outdoor activities'), ('youth', 'children and young people'), ('education', 'learning and schools'), ('social', 'health and well-being'), ('housing', 'housing and building'), ('environment', 'climate and environment'), ('other', 'other')], max_length=20, verbose_name='topic')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published'), ('gathering', 'gathering support'), ('submitted', 'submitted to the city'), ('in_handling', 'in handling'), ('answered', 'answered'), ('closed', 'closed')], default='draft', max_length=20, verbose_name='status')),
-                ('is_youth', models.BooleanField(default=False, help_text="Made through the City's youth initiative channel.", verbose_name='youth initiative')),
-                ('is_demo', models.BooleanField(default=False, help_text='Invented to show the service; not a real initiative.', verbose_name='demonstration')),
-                ('board', models.CharField(blank=True, help_text='The board or committee handling it; empty for the council.', max_length=200, verbose_name='handled by')),
-                ('ahjo_case_id', models.CharField(blank=True, help_text="The City's diary number, such as HEL 2026-001234.", max_length=40, verbose_name='Ahjo case')),
-                ('answer', models.TextField(blank=True, verbose_name='answer')),
-                ('actions', models.TextField(blank=True, verbose_name='what was done')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('areas', models.ManyToManyField(blank=True, editable=False, related_name='%(class)s_items', to='districts.district', verbose_name='official areas')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='initiatives', to=settings.AUTH_USER_MODEL, verbose_name='author')),
-                ('custom_area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='initiatives', to='districts.customarea', verbose_name='drawn area')),
-                ('duplicate_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='duplicates', to='initiatives.initiative', verbose_name='merged into')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "location",
+                    django.contrib.gis.db.models.fields.GeometryField(
+                        blank=True, null=True, srid=3067
+                    ),
+                ),
+                (
+                    "location_web",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=django.contrib.gis.db.models.functions.Transform(
+                            "location", 3857
+                        ),
+                        output_field=django.contrib.gis.db.models.fields.GeometryField(
+                            null=True, spatial_index=False, srid=3857
+                        ),
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("text", models.TextField(verbose_name="text")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("fi", "Finnish"),
+                            ("sv", "Swedish"),
+                            ("en", "English"),
+                        ],
+                        default="fi",
+                        max_length=2,
+                        verbose_name="language written in",
+                    ),
+                ),
+                (
+                    "topic",
+                    models.CharField(
+                        choices=[
+                            ("parks", "parks and nature"),
+                            ("traffic", "streets and traffic"),
+                            ("culture", "culture and libraries"),
+                            ("sports", "sports and outdoor activities"),
+                            ("youth", "children and young people"),
+                            ("education", "learning and schools"),
+                            ("social", "health and well-being"),
+                            ("housing", "housing and building"),
+                            ("environment", "climate and environment"),
+                            ("other", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="topic",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("published", "published"),
+                            ("gathering", "gathering support"),
+                            ("submitted", "submitted to the city"),
+                            ("in_handling", "in handling"),
+                            ("answered", "answered"),
+                            ("closed", "closed"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "is_youth",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Made through the City's youth initiative channel.",
+                        verbose_name="youth initiative",
+                    ),
+                ),
+                (
+                    "is_demo",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Invented to show the service; not a real initiative.",
+                        verbose_name="demonstration",
+                    ),
+                ),
+                (
+                    "board",
+                    models.CharField(
+                        blank=True,
+                        help_text="The board or committee handling it; empty for the council.",
+                        max_length=200,
+                        verbose_name="handled by",
+                    ),
+                ),
+                (
+                    "ahjo_case_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="The City's diary number, such as HEL 2026-001234.",
+                        max_length=40,
+                        verbose_name="Ahjo case",
+                    ),
+                ),
+                ("answer", models.TextField(blank=True, verbose_name="answer")),
+                ("actions", models.TextField(blank=True, verbose_name="what was done")),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="published"
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="submitted"
+                    ),
+                ),
+                (
+                    "answered_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="answered"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="created"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, verbose_name="updated"),
+                ),
+                (
+                    "areas",
+                    models.ManyToManyField(
+                        blank=True,
+                        editable=False,
+                        related_name="%(class)s_items",
+                        to="districts.district",
+                        verbose_name="official areas",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="initiatives",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "custom_area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="initiatives",
+                        to="districts.customarea",
+                        verbose_name="drawn area",
+                    ),
+                ),
+                (
+                    "duplicate_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="duplicates",
+                        to="initiatives.initiative",
+                        verbose_name="merged into",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'initiative',
-                'verbose_name_plural': 'initiatives',
-                'ordering': ['-published_at', '-id'],
+                "verbose_name": "initiative",
+                "verbose_name_plural": "initiatives",
+                "ordering": ["-published_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Support',
+            name="Support",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('digest', models.CharField(max_length=64, verbose_name='identity digest')),
-                ('is_resident', models.BooleanField(verbose_name='resident of Helsinki')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='given')),
-                ('home_district', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='districts.district', verbose_name='home major district')),
-                ('initiative', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='supports', to='initiatives.initiative')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "digest",
+                    models.CharField(max_length=64, verbose_name="identity digest"),
+                ),
+                (
+                    "is_resident",
+                    models.BooleanField(verbose_name="resident of Helsinki"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="given"),
+                ),
+                (
+                    "home_district",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="districts.district",
+                        verbose_name="home major district",
+                    ),
+                ),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="supports",
+                        to="initiatives.initiative",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'support',
-                'verbose_name_plural': 'supports',
-                'ordering': ['initiative', 'id'],
+                "verbose_name": "support",
+                "verbose_name_plural": "supports",
+                "ordering": ["initiative", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='initiative',
-            constraint=models.CheckConstraint(condition=models.Q(('is_demo', False), ('title__startswith', 'DEMO'), _connector='OR'), name='initiative_demo_is_labelled', violation_error_message="A demonstration initiative's title starts with DEMO."),
+            model_name="initiative",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("is_demo", False), ("title__startswith", "DEMO"), _connector="OR"
+                ),
+                name="initiative_demo_is_labelled",
+                violation_error_message="A demonstration initiative's title starts with DEMO.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='initiative',
-            constraint=models.CheckConstraint(condition=models.Q(('duplicate_of__isnull', True), models.Q(('duplicate_of', models.F('id')), _negated=True), _connector='OR'), name='initiative_not_own_duplicate'),
+            model_name="initiative",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("duplicate_of__isnull", True),
+                    models.Q(("duplicate_of", models.F("id")), _negated=True),
+                    _connector="OR",
+                ),
+                name="initiative_not_own_duplicate",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='support',
-            constraint=models.UniqueConstraint(fields=('initiative', 'digest'), name='one_support_per_person'),
+            model_name="support",
+            constraint=models.UniqueConstraint(
+                fields=("initiative", "digest"), name="one_support_per_person"
+            ),
         ),
     ]

@@ -5,20 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('initiatives', '0001_initial'),
+        ("initiatives", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='initiative',
-            name='search_fi',
-            field=models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.SearchVector('title', 'text', config='finnish'), output_field=django.contrib.postgres.search.SearchVectorField()),
+            model_name="initiative",
+            name="search_fi",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=django.contrib.postgres.search.SearchVector(
+                    "title", "text", config="finnish"
+                ),
+                output_field=django.contrib.postgres.search.SearchVectorField(),
+            ),
         ),
         migrations.AddField(
-            model_name='initiative',
-            name='search_sv',
-            field=models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.SearchVector('title', 'text', config='swedish'), output_field=django.contrib.postgres.search.SearchVectorField()),
+            model_name="initiative",
+            name="search_sv",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=django.contrib.postgres.search.SearchVector(
+                    "title", "text", config="swedish"
+                ),
+                output_field=django.contrib.postgres.search.SearchVectorField(),
+            ),
         ),
     ]

@@ -12,7 +12,13 @@ from districts.identity import username_for
 from initiatives.models import Initiative, Support
 from tests.browser.conftest import OUTPUT, serious_violations
 from tests.browser.test_sign_in import ProviderGuard
-from tests.oidc import DEMO_RESIDENT, ESPOO_RESIDENT, YOUNG_RESIDENT, oidc, oidc_provider
+from tests.oidc import (
+    DEMO_RESIDENT,
+    ESPOO_RESIDENT,
+    YOUNG_RESIDENT,
+    oidc,
+    oidc_provider,
+)
 
 __all__ = ["oidc", "oidc_provider"]
 
@@ -53,7 +59,9 @@ def resident_page(browser, site, oidc, request):
     Support.objects.filter(initiative__title=TITLE).delete()
     Initiative.objects.filter(title=TITLE).delete()
     User.objects.filter(
-        username__in=[username_for(s) for s in (DEMO_RESIDENT, YOUNG_RESIDENT, ESPOO_RESIDENT)]
+        username__in=[
+            username_for(s) for s in (DEMO_RESIDENT, YOUNG_RESIDENT, ESPOO_RESIDENT)
+        ]
     ).exclude(initiatives__isnull=False).delete()
 
 
@@ -66,8 +74,12 @@ def test_write_see_suggestions_publish_and_support(resident_page, axe):
         "Kluuvin leikkipuistoon tarvitaan lisää keinuja lapsille."
     )
     writer.get_by_label("Aihe").select_option("parks")
-    writer.get_by_label("Mitä kaupunginosaa se koskee? (valinnainen)").select_option("02")
-    writer.get_by_role("button", name="Tallenna luonnos ja katso samankaltaiset").click()
+    writer.get_by_label("Mitä kaupunginosaa se koskee? (valinnainen)").select_option(
+        "02"
+    )
+    writer.get_by_role(
+        "button", name="Tallenna luonnos ja katso samankaltaiset"
+    ).click()
 
     # The draft: same-topic suggestions before publishing.
     writer.wait_for_selector(".similar-list")

@@ -24,13 +24,18 @@ def body(**fields):
     "fields, message",
     [
         ({"text": ""}, "text"),
-        ({"location": {"type": "Point", "coordinates": [24.805, 60.175]}}, "outside Helsinki"),
+        (
+            {"location": {"type": "Point", "coordinates": [24.805, 60.175]}},
+            "outside Helsinki",
+        ),
         ({"topic": "weather"}, "topic"),
     ],
 )
 def test_bad_input_is_a_400_with_a_message_and_nothing_stored(client, fields, message):
     signed_in(client, "writer")
-    response = client.post("/api/v1/initiatives/", body(**fields), content_type="application/json")
+    response = client.post(
+        "/api/v1/initiatives/", body(**fields), content_type="application/json"
+    )
     assert response.status_code == 400
     assert message in str(response.json())
     assert not Initiative.objects.exists()
@@ -38,7 +43,9 @@ def test_bad_input_is_a_400_with_a_message_and_nothing_stored(client, fields, me
 
 def test_a_resident_writes_publishes_and_others_support(client):
     signed_in(client, "writer")
-    created = client.post("/api/v1/initiatives/", body(), content_type="application/json")
+    created = client.post(
+        "/api/v1/initiatives/", body(), content_type="application/json"
+    )
     assert created.status_code == 201, created.json()
     pk = created.json()["id"]
     assert created.json()["status"] == "draft"
@@ -51,11 +58,16 @@ def test_a_resident_writes_publishes_and_others_support(client):
         signed_in(other, subject)
         assert other.post(f"/api/v1/initiatives/{pk}/support").status_code == 201
         again = other.post(f"/api/v1/initiatives/{pk}/support")
-        assert (again.status_code, again.json()["supports"]) == (200, 2 if subject == "supporter-2" else 1)
+        assert (again.status_code, again.json()["supports"]) == (
+            200,
+            2 if subject == "supporter-2" else 1,
+        )
     detail = client.get(f"/api/v1/initiatives/{pk}/").json()
     assert detail["supports"] == 2
     assert detail["council_threshold"]["residents_supporting"] == 2
-    assert detail["support_by_home_district"] == [{"code": "3", "name": "Keskinen", "supports": 2}]
+    assert detail["support_by_home_district"] == [
+        {"code": "3", "name": "Keskinen", "supports": 2}
+    ]
 
 
 def test_support_by_an_anonymous_client_is_refused(client, author):
@@ -116,14 +128,19 @@ def test_similar_proposals_are_the_real_omastadi_ones(client, author):
     assert proposal.pk not in [i["id"] for i in found]
     assert found == sorted(found, key=lambda i: -i["rank"])
     assert all(i["kind"] in ("proposal", "initiative") for i in found)
-    assert client.get(f"/api/v1/proposals/{proposal.pk}/similar", {"limit": 0}).status_code == 400
+    assert (
+        client.get(f"/api/v1/proposals/{proposal.pk}/similar", {"limit": 0}).status_code
+        == 400
+    )
 
 
 def test_an_initiatives_similar_list_leaves_itself_out(client, author):
     initiative = gathering(author, location=RAILWAY_STATION)
     response = client.get(f"/api/v1/initiatives/{initiative.pk}/similar", {"limit": 3})
     assert response.status_code == 200
-    assert ("initiative", initiative.pk) not in [(i["kind"], i["id"]) for i in response.json()]
+    assert ("initiative", initiative.pk) not in [
+        (i["kind"], i["id"]) for i in response.json()
+    ]
     assert len(response.json()) == 3
 
 

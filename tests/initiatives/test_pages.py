@@ -10,7 +10,9 @@ from tests.initiatives.conftest import gathering, signed_in
 pytestmark = pytest.mark.django_db
 
 
-def test_a_resident_writes_sees_similar_ones_publishes_and_another_supports(client, author):
+def test_a_resident_writes_sees_similar_ones_publishes_and_another_supports(
+    client, author
+):
     gathering(author, title="Leikkipuisto Kluuviin", text="Uusi leikkipuisto.")
     signed_in(client, "writer")
     form = client.get("/fi/initiatives/new/")
@@ -49,7 +51,8 @@ def test_a_resident_writes_sees_similar_ones_publishes_and_another_supports(clie
 def test_an_empty_text_on_the_form_is_a_400_and_stores_nothing(client):
     signed_in(client, "writer")
     response = client.post(
-        "/fi/initiatives/new/", {"title": "X", "text": "  ", "language": "fi", "topic": "parks"}
+        "/fi/initiatives/new/",
+        {"title": "X", "text": "  ", "language": "fi", "topic": "parks"},
     )
     assert response.status_code == 400
     assert not Initiative.objects.exists()
@@ -66,10 +69,14 @@ def test_the_report_page_and_csv_list_an_answered_initiative(client, author, pla
     initiative = gathering(author)
     services.initiative_submit(actor=author, initiative=initiative)
     services.initiative_answer(
-        actor=planner, initiative=initiative, answer="Rakennetaan 2027.", actions="Rahoitus varattu."
+        actor=planner,
+        initiative=initiative,
+        answer="Rakennetaan 2027.",
+        actions="Rahoitus varattu.",
     )
     initiative.refresh_from_db()
-    half = f"{initiative.published_at.year}-H{1 if initiative.published_at.month <= 6 else 2}"
+    published = initiative.published_at
+    half = f"{published.year}-H{1 if published.month <= 6 else 2}"
     page = client.get("/en/initiatives/report/", {"half": half}).content.decode()
     assert "Rakennetaan 2027." in page
     response = client.get("/en/initiatives/report/", {"half": half, "format": "csv"})
@@ -83,7 +90,9 @@ def test_the_report_page_and_csv_list_an_answered_initiative(client, author, pla
 def test_initiatives_are_an_ogc_collection_and_in_the_area_feed(client, author):
     initiative = gathering(author, title="DEMO: Leikkipuisto", is_demo=True)
     items = client.get("/ogc/collections/initiatives/items").json()
-    assert [f["properties"]["title"] for f in items["features"]] == ["DEMO: Leikkipuisto"]
+    assert [f["properties"]["title"] for f in items["features"]] == [
+        "DEMO: Leikkipuisto"
+    ]
     assert items["features"][0]["properties"]["is_demo"] is True
     feed = client.get("/fi/areas/neighbourhood/02/feed/").content.decode()
     assert f"piiri:initiatives:{initiative.pk}" in feed

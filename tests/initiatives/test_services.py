@@ -92,7 +92,9 @@ def test_the_council_threshold_is_two_per_cent_of_the_latest_population(author):
 
 def test_a_staff_merge_keeps_one_support_per_person_and_is_audited(author, planner):
     keep = gathering(author, title="Leikkipuisto Kluuviin")
-    duplicate = gathering(author, title="Kluuviin leikkipuisto", location=ITAKESKUS_METRO)
+    duplicate = gathering(
+        author, title="Kluuviin leikkipuisto", location=ITAKESKUS_METRO
+    )
     for subject in ("a", "b"):
         services.support_give(initiative=keep, identity=identity(subject))
     for subject in ("b", "c"):
@@ -106,7 +108,9 @@ def test_a_staff_merge_keeps_one_support_per_person_and_is_audited(author, plann
     assert not Support.objects.filter(initiative=duplicate).exists()
     duplicate.refresh_from_db()
     assert (duplicate.status, duplicate.duplicate_of_id) == ("closed", keep.pk)
-    entry = AuditLog.objects.get(object_type="initiatives.initiative", object_id=duplicate.pk)
+    entry = AuditLog.objects.get(
+        object_type="initiatives.initiative", object_id=duplicate.pk
+    )
     assert entry.actor == planner
     assert entry.changes["supports"] == 2 and entry.changes["supports_moved"] == 1
 
@@ -132,7 +136,8 @@ def test_the_half_year_report_lists_an_answered_initiative_with_its_answer(
         actions="Hanke lisättiin investointiohjelmaan.",
     )
     initiative.refresh_from_db()
-    half = f"{initiative.published_at.year}-H{1 if initiative.published_at.month <= 6 else 2}"
+    published = initiative.published_at
+    half = f"{published.year}-H{1 if published.month <= 6 else 2}"
     rows = list(report_rows(half=half, board="Kulttuuri- ja vapaa-aikalautakunta"))
     assert [(r.title, r.answer, r.status) for r in rows] == [
         ("Leikkipuisto Kluuviin", "Leikkipuisto rakennetaan vuonna 2027.", "answered")
