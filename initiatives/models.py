@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cases.models.base import InAreas
+from cases.models.base import InAreas, lexemes
 from cases.querysets import InAreasQuerySet
 
 
@@ -118,17 +117,9 @@ class Initiative(InAreas):
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    # As BudgetProposal.search_fi and search_sv: lexemes for the ranking.
-    search_fi = models.GeneratedField(
-        expression=SearchVector("title", "text", config="finnish"),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
-    search_sv = models.GeneratedField(
-        expression=SearchVector("title", "text", config="swedish"),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
+    # For the same-topic ranking (initiatives.similarity).
+    search_fi = lexemes("title", "text", config="finnish")
+    search_sv = lexemes("title", "text", config="swedish")
 
     objects = InitiativeQuerySet.as_manager()  # type: ignore[misc]
 

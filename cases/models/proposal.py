@@ -1,9 +1,8 @@
 from django.contrib.gis.db import models
-from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cases.models.base import InAreas
+from cases.models.base import InAreas, lexemes
 from cases.querysets import ProposalQuerySet
 
 
@@ -85,19 +84,9 @@ class BudgetProposal(InAreas):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    # Title and description as Finnish and as Swedish lexemes, kept by
-    # PostgreSQL, so the same-topic ranking (initiatives.similarity) reads
-    # them instead of parsing every proposal for every query.
-    search_fi = models.GeneratedField(
-        expression=SearchVector("title", "description", config="finnish"),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
-    search_sv = models.GeneratedField(
-        expression=SearchVector("title", "description", config="swedish"),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
+    # For the same-topic ranking (initiatives.similarity).
+    search_fi = lexemes("title", "description", config="finnish")
+    search_sv = lexemes("title", "description", config="swedish")
 
     objects = ProposalQuerySet.as_manager()  # type: ignore[misc]
 

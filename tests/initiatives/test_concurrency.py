@@ -10,24 +10,10 @@ from django.db import connections
 
 from initiatives import services
 from initiatives.models import Initiative, Support
+from tests.budgeting.test_concurrency import in_own_thread
 from tests.initiatives.conftest import identity
 
 PEOPLE = 20
-
-
-def in_own_thread(work):
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(closing(work)).result()
-
-
-def closing(work):
-    def run():
-        try:
-            return work()
-        finally:
-            connections.close_all()
-
-    return run
 
 
 def setup():
