@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from cases.models import BudgetProposal
 from districts.identity import identity_of, is_strong
 from districts.models import District
 from districts.permissions import can_handle_initiatives
@@ -85,6 +86,27 @@ def initiative_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def similar_links(item: Initiative | BudgetProposal) -> list[dict[str, Any]]:
+    """The five items most like ``item``, as page links: what every
+    initiative and budget proposal page shows."""
+    return [
+        {
+            "title": found.title,
+            "kind": found.kind,
+            "url": _page_url(found.id)
+            if found.kind == "initiative"
+            else reverse(
+                "pages:item",
+                kwargs={"collection": "budget-proposals", "item_id": found.id},
+            ),
+            "distance_km": None
+            if found.distance_m is None
+            else round(found.distance_m / 1000, 1),
+        }
+        for found in similar_to(item, limit=5)
+    ]
+
+
 def initiative_page(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = viewer_of(request)
     initiative = initiative_get(viewer=viewer, pk=pk)
@@ -101,22 +123,7 @@ def initiative_page(request: HttpRequest, pk: int) -> HttpResponse:
         "areas": initiative.areas.filter(is_sea=False).order_by("level", "code"),
         "by_district": supports_by_home_district(initiative),
         "threshold": threshold_of(initiative),
-        "similar": [
-            {
-                "title": item.title,
-                "kind": item.kind,
-                "url": _page_url(item.id)
-                if item.kind == "initiative"
-                else reverse(
-                    "pages:item",
-                    kwargs={"collection": "budget-proposals", "item_id": item.id},
-                ),
-                "distance_km": None
-                if item.distance_m is None
-                else round(item.distance_m / 1000, 1),
-            }
-            for item in similar_to(initiative, limit=5)
-        ],
+        "similar": similar_links(initiative),
         "is_author": is_author,
         "is_staff": can_handle_initiatives(viewer),
         "supported": supported,

@@ -17,8 +17,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from leaflet.templatetags.leaflet_tags import leaflet_map
 
+from cases.models import BudgetProposal
 from districts.models import District
 from districts.selectors import area_get, area_list, population_by_year
+from initiatives.views import similar_links
 from maps.area_contents import area_contents
 from maps.features import (
     TITLE_FIELDS,
@@ -234,16 +236,15 @@ def item_page(request: HttpRequest, collection: str, item_id: int) -> HttpRespon
         if collection == "facilities"
         else None
     )
-    return render(
-        request,
-        "maps/item.html",
-        {
-            "item": item,
-            "summary": summary,
-            "layer_title": layer_title(layer.name),
-            "feedback_url": feedback_url,
-        },
-    )
+    context = {
+        "item": item,
+        "summary": summary,
+        "layer_title": layer_title(layer.name),
+        "feedback_url": feedback_url,
+    }
+    if isinstance(item, BudgetProposal):
+        context["similar"] = similar_links(item)
+    return render(request, "maps/item.html", context)
 
 
 # folium writes its map as inline script and styles. The report alone allows

@@ -2,6 +2,7 @@ import pytest
 
 from cases.models import BudgetProposal
 from initiatives.models import Initiative, Support
+from initiatives.similarity import Query, similar
 from tests.initiatives.conftest import draft, gathering, signed_in
 from tests.places import RAILWAY_STATION
 
@@ -107,15 +108,24 @@ def test_a_draft_is_seen_by_its_author_only(client, author):
 
 def test_finnish_inflection_leikkipuistoon_finds_leikkipuisto(client, author):
     target = gathering(author, title="Leikkipuisto", text="Uusi leikkipuisto lapsille.")
-    gathering(author, title="Pyörätie", text="Parempi pyörätie Mannerheimintielle.")
+    other = gathering(author, title="Pyörätie", text="Parempi pyörätie Kallioon.")
+    query = Query(title="Keinu leikkipuistoon", text="Haluan keinun leikkipuistoon.")
+    found = similar(query, proposals=False)
+    # Stemmed alike ("leikkipuisto"), the playground ranks first on text;
+    # the cycle path shares no lexeme.
+    assert [(item.id, item.text) for item in found] == [
+        (target.pk, 1.0),
+        (other.pk, 0.0),
+    ]
+
+    # The writing page's API: real OmaStadi playground and swing proposals.
     response = client.get(
-        "/api/v1/initiatives/suggestions",
-        {"title": "Keinu leikkipuistoon", "text": "Haluan keinun leikkipuistoon."},
+        "/api/v1/initiatives/suggestions", {"title": query.title, "text": query.text}
     )
     assert response.status_code == 200
-    found = [(i["kind"], i["id"]) for i in response.json()["similar"]]
-    assert found[0] == ("initiative", target.pk)
-    assert response.json()["similar"][0]["text"] > 0
+    titles = [i["title"].lower() for i in response.json()["similar"]]
+    assert len(titles) == 5
+    assert all("leikki" in t or "keinu" in t for t in titles)
 
 
 def test_similar_proposals_are_the_real_omastadi_ones(client, author):

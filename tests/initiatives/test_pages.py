@@ -100,3 +100,13 @@ def test_initiatives_are_an_ogc_collection_and_in_the_area_feed(client, author):
     assert "DEMO: Leikkipuisto" in area
     tile = client.get("/tiles/initiatives/12/2331/1185.pbf")
     assert tile.status_code == 200
+
+
+def test_a_budget_proposal_page_shows_items_on_the_same_topic(client):
+    from cases.models import BudgetProposal
+
+    proposal = BudgetProposal.objects.get(round=1, source_id="99")
+    page = client.get(f"/en/items/budget-proposals/{proposal.pk}/").content.decode()
+    listed = page.split('id="similar-title"')[1].split("</section>")[0]
+    assert listed.count("<li>") == 5
+    assert f"/budget-proposals/{proposal.pk}/" not in listed
