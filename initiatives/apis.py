@@ -20,7 +20,7 @@ from districts.apis import AreaRefSerializer
 from districts.identity import identity_of
 from geo.params import parse_geometry
 from initiatives import services
-from initiatives.kinds import FEEDBACK_URL, suggest_kind
+from initiatives.kinds import feedback_url, suggest_kind
 from initiatives.models import Initiative
 from initiatives.selectors import (
     initiative_get,
@@ -276,7 +276,7 @@ class SuggestionsApi(APIView):
             {
                 "similar": SimilarSerializer(found, many=True).data,
                 "looks_like_feedback": kind.looks_like_feedback,
-                "feedback_url": FEEDBACK_URL,
+                "feedback_url": feedback_url(),
                 "ongoing_case": kind.case_id,
             }
         )

@@ -10,10 +10,15 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
+from django.urls import reverse
 
 from cases.models import Case
 
-FEEDBACK_URL = "https://palautteet.hel.fi/"
+
+def feedback_url() -> str:
+    """Where to give feedback instead: Piiri's own feedback form."""
+    return reverse("feedback-pages:new")
+
 
 # Words that speak of something past or broken rather than something new.
 # Stems, matched at the start of a word, in Finnish, Swedish and English.

@@ -19,7 +19,7 @@ from districts.models import District
 from districts.permissions import can_handle_initiatives
 from initiatives import services
 from initiatives.forms import InitiativeForm
-from initiatives.kinds import FEEDBACK_URL, suggest_kind
+from initiatives.kinds import feedback_url, suggest_kind
 from initiatives.models import Initiative, Support
 from initiatives.selectors import (
     COUNCIL,
@@ -81,7 +81,7 @@ def initiative_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "initiatives/new.html",
-        {"form": form, "feedback_url": FEEDBACK_URL},
+        {"form": form, "feedback_url": feedback_url()},
         status=status,
     )
 
@@ -128,7 +128,7 @@ def initiative_page(request: HttpRequest, pk: int) -> HttpResponse:
         "is_staff": can_handle_initiatives(viewer),
         "supported": supported,
         "strong": is_strong(identity),
-        "feedback_url": FEEDBACK_URL,
+        "feedback_url": feedback_url(),
     }
     if initiative.status == Initiative.Status.DRAFT:
         kind = suggest_kind(title=initiative.title, text=initiative.text)

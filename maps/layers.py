@@ -27,9 +27,9 @@ from feedback.models import Feedback
 from feedback.selectors import feedback_layer_rows, service_options
 from forums.selectors import forums_visible_to
 from geo.querysets import LocatedQuerySet
-from participation.selectors import ROW_FIELDS, parse_query, rate_rows
 from initiatives.models import Initiative
 from initiatives.selectors import initiatives_visible_to
+from participation.selectors import ROW_FIELDS, parse_query, rate_rows
 
 Viewer = AnyUser
 
