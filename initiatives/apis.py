@@ -56,6 +56,25 @@ class InitiativeOutputSerializer(serializers.Serializer):
     answered_at = serializers.DateTimeField(allow_null=True)
 
 
+class AreaCountSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Major district code; empty outside.")
+    name = serializers.CharField()
+    supports = serializers.IntegerField()
+
+
+class ThresholdSerializer(serializers.Serializer):
+    population = serializers.IntegerField()
+    population_year = serializers.IntegerField()
+    needed = serializers.IntegerField(help_text="2 % of the population.")
+    residents_supporting = serializers.IntegerField()
+    reached = serializers.BooleanField()
+
+
+class InitiativeDetailSerializer(InitiativeOutputSerializer):
+    support_by_home_district = AreaCountSerializer(many=True)
+    council_threshold = ThresholdSerializer()
+
+
 class InitiativeInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     text = serializers.CharField()
@@ -134,7 +153,7 @@ class InitiativeListApi(APIView):
         )
 
     @extend_schema(
-        request=InitiativeInputSerializer, responses={201: InitiativeOutputSerializer}
+        request=InitiativeInputSerializer, responses={201: InitiativeDetailSerializer}
     )
     def post(self, request: Request) -> Response:
         """Write a draft initiative (any signed-in person)."""
@@ -147,7 +166,7 @@ class InitiativeListApi(APIView):
 
 
 class InitiativeDetailApi(APIView):
-    @extend_schema(responses=InitiativeOutputSerializer)
+    @extend_schema(responses=InitiativeDetailSerializer)
     def get(self, request: Request, pk: str) -> Response:
         return Response(_detail(request, pk))
 
@@ -158,7 +177,7 @@ class InitiativeStepApi(APIView):
     permission_classes = [IsAuthenticated]
     step: str = ""
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses=InitiativeOutputSerializer)
+    @extend_schema(request=OpenApiTypes.OBJECT, responses=InitiativeDetailSerializer)
     def post(self, request: Request, pk: str) -> Response:
         initiative = initiative_get(viewer=request.user, pk=pk)
         body = request.data if isinstance(request.data, dict) else {}
