@@ -97,7 +97,7 @@ lint: deps
 
 check: db lint
 	@echo "==> types, import contracts, migrations"
-	.venv/bin/mypy geo web districts cases budgeting forums feedback participation maps config
+	.venv/bin/mypy geo web districts cases budgeting forums feedback initiatives participation maps config
 	.venv/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 

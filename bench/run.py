@@ -19,6 +19,7 @@ BENCHMARKS = {
     "load": "bench.load",
     "items_import": "bench.items_import",
     "feedback_routing": "bench.feedback_routing",
+    "similar": "bench.similar",
 }
 
 

@@ -184,6 +184,7 @@ INSTALLED_APPS = [
     "budgeting",
     "forums",
     "feedback",
+    "initiatives",
     "participation",
     "maps",
 ]

@@ -30,6 +30,7 @@ urlpatterns = [
         name="proposal-list",
     ),
     path("api/v1/", include("cases.urls")),
+    path("api/v1/", include("initiatives.urls")),
     path("api/v1/budgeting/", include("budgeting.urls")),
     path("api/v1/participation/", include("participation.urls")),
     path("", include("forums.urls")),
@@ -55,4 +56,5 @@ urlpatterns += i18n_patterns(
     path("", include((forum_urls.resident_urlpatterns, "meetings"))),
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
+    path("", include(("initiatives.page_urls", "initiative-pages"))),
 )

@@ -149,3 +149,9 @@ def can_give_feedback(user: AnyUser) -> bool:
 def can_handle_feedback(user: AnyUser) -> bool:
     """Re-route feedback and reply to it: feedback handlers and admins."""
     return is_admin(user) or in_group(user, FEEDBACK_HANDLERS)
+
+
+def can_handle_initiatives(user: AnyUser) -> bool:
+    """Register an initiative's handling and answer, merge duplicates: city
+    staff (planners and admins), as for cases."""
+    return is_planner(user) or is_admin(user)

@@ -15,6 +15,7 @@ from districts.models import District
 from districts.permissions import AnyUser
 from feedback.selectors import feedback_recent, feedback_summary
 from forums.selectors import forum_list, meeting_list
+from initiatives.selectors import public_initiatives
 from maps.features import item_page_url, item_title
 
 # Rows per section on the page; the count says how many there are.
@@ -107,17 +108,28 @@ def area_contents(
             url=list_url("budget-proposals", area),
             limit=limit,
         ),
+        "initiatives": _section(
+            public_initiatives().in_area(area.pk).order_by("-published_at", "-id"),
+            "initiatives",
+            "status",
+            limit=limit,
+        ),
         "forums": forums,
         "feedback": feedback_summary(area),
     }
 
 
 def area_news(area: District) -> list[dict[str, Any]]:
-    """The newest cases, budget proposals and feedback in the area, newest
-    first."""
+    """The newest cases, budget proposals, published initiatives and
+    feedback in the area, newest first."""
     news: list[dict[str, Any]] = []
-    for model, collection in ((Case, "cases"), (BudgetProposal, "budget-proposals")):
-        items = model.objects.in_area(area.pk).order_by("-created_at")[:FEED_LIMIT]  # type: ignore[attr-defined]
+    sources: tuple[tuple[Any, str], ...] = (
+        (Case.objects.all(), "cases"),
+        (BudgetProposal.objects.all(), "budget-proposals"),
+        (public_initiatives(), "initiatives"),
+    )
+    for rows, collection in sources:
+        items = rows.in_area(area.pk).order_by("-created_at")[:FEED_LIMIT]
         news.extend(
             {
                 "title": item_title(item),

@@ -23,6 +23,7 @@ from districts.models import District
 from districts.selectors import LEVELS
 from feedback.models import Feedback
 from feedback.selectors import service_options
+from initiatives.models import Initiative
 from maps.layers import LAYERS, Layer
 from maps.outlines import area_url
 
@@ -47,12 +48,14 @@ MAP_LAYERS = (
     MapLayer("forums", _("Forums"), "#009e73"),
     MapLayer("budget-proposals", _("Budget proposals"), "#cc79a7", ("status", "round")),
     MapLayer("feedback", _("Feedback"), "#e69f00", ("status", "service_code")),
+    MapLayer("initiatives", _("Initiatives"), "#56b4e9", ("status", "topic")),
 )
 MODELS: dict[str, type[Model]] = {
     "cases": Case,
     "facilities": Facility,
     "budget-proposals": BudgetProposal,
     "feedback": Feedback,
+    "initiatives": Initiative,
 }
 # Filters on a related model's field: their options and label.
 RELATED_FILTERS = {

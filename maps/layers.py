@@ -28,6 +28,8 @@ from feedback.models import Feedback
 from feedback.selectors import feedback_layer_rows, service_options
 from forums.selectors import forums_visible_to
 from geo.querysets import LocatedQuerySet
+from initiatives.models import Initiative
+from initiatives.selectors import initiatives_visible_to
 from participation.selectors import ROW_FIELDS, parse_query, rate_rows
 from web.params import is_whole_number
 
@@ -303,6 +305,11 @@ def participation_rows(params: Mapping[str, str]) -> QuerySet:
     return rate_rows(parse_query(params))
 
 
+def initiative_rows(viewer: Viewer) -> QuerySet:
+    # Published ones, and one's own drafts; merged duplicates stay, closed.
+    return initiatives_visible_to(viewer)
+
+
 def values_of(choices: Any) -> list[str]:
     return [str(value) for value in choices.values]
 
@@ -505,6 +512,36 @@ LAYERS: dict[str, Layer] = {
             ordering=("code",),
             shaped=participation_rows,
             parameters=("measure", "level", "round", "year"),
+        ),
+        Layer(
+            name="initiatives",
+            title="Initiatives",
+            description=(
+                "Residents' initiatives to the City (Local Government Act, "
+                "section 23), where they are about a place; is_demo marks "
+                "demonstration ones."
+            ),
+            rows=initiative_rows,
+            geometry="location",
+            web_geometry="location_web",
+            properties=(
+                "title",
+                "status",
+                "topic",
+                "language",
+                "is_youth",
+                "is_demo",
+                "board",
+                "published_at",
+            ),
+            tile_fields=("id", "title", "status", "topic"),
+            filters={
+                "status": choice_filter("status", values_of(Initiative.Status)),
+                "topic": choice_filter("topic", values_of(Initiative.Topic)),
+            },
+            temporal="published_at",
+            breakdown="status",
+            public=False,
         ),
     )
 }

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from leaflet.templatetags.leaflet_tags import leaflet_map
 
 from budgeting.selectors import phases_open_on
-from cases.models import Case, Facility
+from cases.models import BudgetProposal, Case, Facility
 from districts.models import District
 from districts.selectors import (
     LEVELS,
@@ -31,6 +31,7 @@ from districts.selectors import (
 from forums.selectors import meeting_list
 from geo import srid
 from geo.params import parse_lon_lat
+from initiatives.views import similar_links
 from maps import listing
 from maps.area_contents import area_contents
 from maps.features import (
@@ -433,6 +434,8 @@ def item_page(request: HttpRequest, collection: str, item_id: int) -> HttpRespon
             "leaflet": _leaflet_options(),
             "strings": _js_strings(),
         }
+    if isinstance(item, BudgetProposal):
+        context["similar"] = similar_links(item)
     return render(request, "maps/item.html", context)
 
 

@@ -1,4 +1,5 @@
 from django.contrib.gis.db import models
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.utils.translation import gettext_lazy as _
 
 from geo.models import Located
@@ -24,3 +25,14 @@ class InAreas(Located):
 
     class Meta:
         abstract = True
+
+
+def lexemes(*fields: str, config: str) -> models.GeneratedField:
+    """The text of ``fields`` as ``config`` (finnish, swedish) lexemes, kept
+    by PostgreSQL, for rankings that would otherwise parse every row for
+    every query (initiatives.similarity)."""
+    return models.GeneratedField(
+        expression=SearchVector(*fields, config=config),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )

@@ -2,7 +2,7 @@ from django.contrib.gis.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cases.models.base import InAreas
+from cases.models.base import InAreas, lexemes
 from cases.querysets import ProposalQuerySet
 
 
@@ -84,6 +84,9 @@ class BudgetProposal(InAreas):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # For the same-topic ranking (initiatives.similarity).
+    search_fi = lexemes("title", "description", config="finnish")
+    search_sv = lexemes("title", "description", config="swedish")
 
     objects = ProposalQuerySet.as_manager()  # type: ignore[misc]
 

@@ -31,6 +31,11 @@ SECTIONS = (
         {"feedback-pages:list", "feedback-pages:detail", "feedback-pages:new"},
     ),
     (
+        "initiative-pages:list",
+        _("Initiatives"),
+        {"initiative-pages:list", "initiative-pages:detail", "initiative-pages:new"},
+    ),
+    (
         "pages:equity",
         _("Participation"),
         {"pages:equity", "pages:participation-report"},

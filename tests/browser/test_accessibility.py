@@ -19,6 +19,8 @@ PAGES = {
     "round": "/{lang}/budgeting/rounds/1/",
     "forums": "/{lang}/forums/",
     "login": "/{lang}/accounts/login/",
+    "initiatives": "/{lang}/initiatives/",
+    "initiative-report": "/{lang}/initiatives/report/",
 }
 # Pages behind a sign-in, checked signed in as staff.
 SIGNED_IN_PAGES = {

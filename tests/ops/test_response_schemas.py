@@ -22,10 +22,12 @@ from cases.models import BudgetProposal, Case, Facility
 from config.wsgi import application
 from districts import apis as districts_apis
 from districts.models import District
+from initiatives import apis as initiative_apis
 from maps import ogc as ogc_views
 from maps.layers import LAYERS
 from tests.budgeting.conftest import TODAY, open_round, resident
 from tests.factories import PASSWORD
+from tests.initiatives.conftest import identity
 
 CHECKS = [response_schema_conformance, content_type_conformance]
 KLUUVI = {
@@ -93,7 +95,7 @@ def walk(documents, city_admin):
     return {name: Walk(schema, token) for name, schema in documents.items()}
 
 
-def test_every_json_operation_answers_its_typed_schema(walk, documents):
+def test_every_json_operation_answers_its_typed_schema(walk, documents, monkeypatch):
     rest, ogc = walk["rest"], walk["ogc"]
     round_ = open_round()
     central = District.objects.get(level=District.Level.MAJOR_DISTRICT, code="3")
@@ -149,6 +151,49 @@ def test_every_json_operation_answers_its_typed_schema(walk, documents):
     )
     rest("GET", "/api/v1/proposals/")
     rest("GET", "/api/v1/proposals/{id}/", at={"id": proposal.pk})
+    rest("GET", "/api/v1/proposals/{id}/similar", at={"id": proposal.pk})
+
+    # Supporting needs a strongly identified session; the walk signs in with
+    # a token, so the identity a sign-in would leave is given directly.
+    monkeypatch.setattr(
+        initiative_apis, "identity_of", lambda request: identity("schema-walk")
+    )
+    draft = {"title": "Leikkipuisto", "text": "Uusi leikkipuisto.", "topic": "parks"}
+    first = rest("POST", "/api/v1/initiatives/", draft)
+    other = rest("POST", "/api/v1/initiatives/", {**draft, "title": "Keinut"})
+    for made in (first, other):
+        rest("POST", "/api/v1/initiatives/{id}/publish", at={"id": made["id"]})
+    rest("GET", "/api/v1/initiatives/")
+    rest("GET", "/api/v1/initiatives/{id}/", at={"id": first["id"]})
+    rest("POST", "/api/v1/initiatives/{id}/support", at={"id": other["id"]})
+    rest("DELETE", "/api/v1/initiatives/{id}/support", at={"id": other["id"]})
+    rest("POST", "/api/v1/initiatives/{id}/support", at={"id": other["id"]})
+    rest("GET", "/api/v1/initiatives/{id}/similar", at={"id": first["id"]})
+    rest(
+        "GET",
+        "/api/v1/initiatives/suggestions",
+        query={"title": "Keinu leikkipuistoon", "text": "Keinu."},
+    )
+    rest(
+        "POST",
+        "/api/v1/initiatives/{id}/merge",
+        {"into": first["id"]},
+        at={"id": other["id"]},
+    )
+    rest("POST", "/api/v1/initiatives/{id}/submit", at={"id": first["id"]})
+    rest(
+        "POST",
+        "/api/v1/initiatives/{id}/handling",
+        {"board": "Kaupunkiympäristölautakunta"},
+        at={"id": first["id"]},
+    )
+    rest(
+        "POST",
+        "/api/v1/initiatives/{id}/answer",
+        {"answer": "Rakennetaan."},
+        at={"id": first["id"]},
+    )
+    rest("POST", "/api/v1/initiatives/{id}/close", at={"id": first["id"]})
 
     forum = rest(
         "POST",
