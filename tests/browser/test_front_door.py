@@ -34,6 +34,9 @@ def test_every_page_has_the_header_and_the_language_switch(page, path):
         "Luettelot",
         "Osallistuva budjetointi",
         "Foorumit ja kokoukset",
+        "Palaute",
+        "Aloitteet",
+        "Osallistuminen",
     ]
     assert page.locator("header .account").get_by_role("link").inner_text() == (
         "Kirjaudu sisään"

@@ -56,13 +56,22 @@ def resident_page(browser, site, oidc, request):
         context.close()
         assert guard.foreign == [], f"requests left the test hosts: {guard.foreign}"
         assert guard.errors == [], f"JavaScript errors: {guard.errors}"
-    Support.objects.filter(initiative__title=TITLE).delete()
-    Initiative.objects.filter(title=TITLE).delete()
-    User.objects.filter(
-        username__in=[
-            username_for(s) for s in (DEMO_RESIDENT, YOUNG_RESIDENT, ESPOO_RESIDENT)
-        ]
-    ).exclude(initiatives__isnull=False).delete()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def leave_no_initiatives(site, django_db_blocker):
+    """The live server commits what the residents do; the session data is
+    shared, so it is removed after the module, outside the tests' rolled-back
+    transactions (a function fixture's delete would be rolled back too)."""
+    yield
+    with django_db_blocker.unblock():
+        Support.objects.filter(initiative__title=TITLE).delete()
+        Initiative.objects.filter(title=TITLE).delete()
+        User.objects.filter(
+            username__in=[
+                username_for(s) for s in (DEMO_RESIDENT, YOUNG_RESIDENT, ESPOO_RESIDENT)
+            ]
+        ).exclude(initiatives__isnull=False).delete()
 
 
 def test_write_see_suggestions_publish_and_support(resident_page, axe):

@@ -57,7 +57,8 @@ def test_switching_language_changes_the_ui_strings(page):
 def test_a_keyboard_user_reaches_an_area_on_the_map_and_the_list_view(page):
     open_map(page, "/en/")
     # Tab until an area name on the map has focus, then open it with Enter.
-    for _ in range(60):
+    # Past the header's sections, the search and "take part now" links.
+    for _ in range(150):
         page.keyboard.press("Tab")
         focused = page.evaluate(
             "document.activeElement.classList.contains('area-label')"
