@@ -12,8 +12,7 @@ from districts.models import CustomArea, District
 from forums.models import Meeting
 
 
-class ForumForm(forms.Form):
-    area = forms.ChoiceField(label=_("Area"))
+class ForumEditForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
         label=_("Description"),
@@ -24,6 +23,13 @@ class ForumForm(forms.Form):
     venue_address = forms.CharField(
         label=_("Usual venue address"), max_length=300, required=False
     )
+
+
+class ForumForm(ForumEditForm):
+    """A new forum: the editable fields, and the area it is for."""
+
+    area = forms.ChoiceField(label=_("Area"))
+    field_order = ["area", "title", "description", "venue_address"]
 
     def __init__(
         self,
@@ -42,19 +48,6 @@ class ForumForm(forms.Form):
 
     def clean_area(self) -> District | CustomArea:
         return self.areas[self.cleaned_data["area"]]
-
-
-class ForumEditForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(
-        label=_("Description"),
-        widget=forms.Textarea,
-        required=False,
-        max_length=10_000,
-    )
-    venue_address = forms.CharField(
-        label=_("Usual venue address"), max_length=300, required=False
-    )
 
 
 class MeetingForm(forms.Form):
