@@ -8,6 +8,7 @@ DATABASE_URL explicitly; DEBUG is off unless asked for.
 import warnings
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import environ
@@ -269,13 +270,22 @@ DATABASE_ROUTERS = ["web.db_router.PrimaryReplicaRouter"]
 # database), so rate limits count across processes. `manage.py
 # createcachetable` creates the table; make run/serve and the test runner
 # do it.
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "piiri_cache",
         # Culling counts the table on every write; keep it rare.
         "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 4},
-    }
+    },
+    # numberMatched of OGC API item queries, keyed by the layer's data
+    # version (maps.ogc.count_key), so a stale entry is never read: each
+    # worker counts a query once per version, without a round trip to read.
+    "counts": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "piiri-counts",
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    },
 }
 
 # GDAL before 3.9 cannot be told to refuse network access while resolving a

@@ -89,8 +89,15 @@ def features_json(
 
 class FeaturePage(NamedTuple):
     features: str  # a JSON array, as text
-    matched: int
+    matched: int | None  # None: not counted
     returned: int
+
+
+def count_sql(queryset: QuerySet) -> tuple[str, tuple]:
+    """The count of ``queryset``'s rows: its filters alone, no ordering and
+    no columns, so PostgreSQL drops the joins its annotations add."""
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    return f"SELECT count(*) FROM ({sql}) AS c", params
 
 
 def feature_page_sql(
@@ -102,10 +109,12 @@ def feature_page_sql(
     limit: int,
     id_field: str = "id",
     precision: int = PRECISION,
+    count: bool = True,
 ) -> tuple[str, tuple]:
     """The statement behind ``feature_page``: the count of every matching
-    row, the count on the page and the page's features as JSON text."""
-    count_sql, count_params = queryset.order_by().values("pk").query.sql_with_params()
+    row (NULL unless ``count``), the count on the page and the page's
+    features as JSON text."""
+    matched, count_params = count_sql(queryset) if count else ("SELECT NULL", ())
     sql, params = _feature_rows(
         queryset[offset : offset + limit],
         geometry=geometry,
@@ -113,7 +122,7 @@ def feature_page_sql(
         id_field=id_field,
     )
     wrapped = f"""
-        SELECT (SELECT count(*) FROM ({count_sql}) AS c), count(*),
+        SELECT ({matched}), count(*),
                {_features_agg(id_field, precision, properties)}
         FROM ({sql}) AS t
     """
@@ -122,7 +131,8 @@ def feature_page_sql(
 
 def feature_page(queryset: QuerySet, **options: Any) -> FeaturePage:
     """One page of ``queryset`` as features, with the number of rows the
-    whole queryset matches: one statement, one round trip."""
+    whole queryset matches (unless ``count=False``): one statement, one
+    round trip."""
     try:
         sql, params = feature_page_sql(queryset, **options)
     except EmptyResultSet:
@@ -130,7 +140,9 @@ def feature_page(queryset: QuerySet, **options: Any) -> FeaturePage:
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         matched, returned, text = cursor.fetchone()
-    return FeaturePage(str(text), int(matched), int(returned))
+    return FeaturePage(
+        str(text), None if matched is None else int(matched), int(returned)
+    )
 
 
 def feature_collection(

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, QuerySet, Subquery
+from django.db import router
+from django.db.models import F, Model, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -24,7 +25,7 @@ from districts.selectors import (
     custom_areas_visible_to,
     district_by_ref,
 )
-from feedback.models import Feedback
+from feedback.models import Feedback, Service, Unit
 from feedback.selectors import feedback_layer_rows, service_options
 from forums.selectors import forums_visible_to
 from geo.querysets import LocatedQuerySet
@@ -32,6 +33,7 @@ from initiatives.models import Initiative
 from initiatives.selectors import initiatives_visible_to
 from participation.selectors import ROW_FIELDS, parse_query, rate_rows
 from web.params import is_whole_number
+from web.versions import version_of
 
 Viewer = AnyUser
 
@@ -98,6 +100,21 @@ class Layer:
     # the answer with every parameter left to its default.
     shaped: Callable[[Mapping[str, str]], QuerySet] | None = None
     parameters: tuple[str, ...] = ()
+    # Every table the rows and filters of a public layer read, each with a
+    # data version (web.versions): their versions make the layer's.
+    sources: tuple[type[Model], ...] = ()
+
+    def data_version(self) -> str | None:
+        """A key that changes whenever any row this layer shows, or any row
+        that decides which rows a filter picks, changes; None when the
+        layer has none (rows that depend on the viewer or on a statistic
+        over many tables)."""
+        if not self.public or not self.sources:
+            return None
+        return version_of(
+            [model._meta.db_table for model in self.sources],
+            using=router.db_for_read(self.sources[0]),
+        )
 
     def rows_for(self, viewer: Viewer, params: Mapping[str, str]) -> QuerySet:
         return self.shaped(params) if self.shaped else self.rows(viewer)
@@ -251,7 +268,13 @@ def district_layer(name: str, level: str, title: str, description: str) -> Layer
         linked_to=None,
         id_field="code",
         ordering=("code",),
+        sources=(District,),
     )
+
+
+def linked(model: Any) -> tuple[type[Model], ...]:
+    """An item table, its area links and the areas ``?area=`` names."""
+    return (model, model.areas.through, District)
 
 
 def case_rows(viewer: Viewer) -> QuerySet:
@@ -386,6 +409,7 @@ LAYERS: dict[str, Layer] = {
             },
             temporal="opened_on",
             breakdown="status",
+            sources=linked(Case),
         ),
         Layer(
             name="facilities",
@@ -406,6 +430,7 @@ LAYERS: dict[str, Layer] = {
             tile_fields=("id", "kind", "name_fi", "name_sv", "name_en"),
             filters={"kind": choice_filter("kind", values_of(Facility.Kind))},
             breakdown="kind",
+            sources=linked(Facility),
         ),
         Layer(
             name="forums",
@@ -456,6 +481,7 @@ LAYERS: dict[str, Layer] = {
             },
             temporal="created_at",
             breakdown="status",
+            sources=linked(BudgetProposal),
         ),
         Layer(
             name="feedback",
@@ -490,6 +516,7 @@ LAYERS: dict[str, Layer] = {
             },
             temporal="requested_at",
             breakdown="status",
+            sources=(*linked(Feedback), Service, Unit),
         ),
         Layer(
             name="participation",

@@ -5,11 +5,13 @@ Feature JSON is rendered in PostGIS (geo.geojson); these views add the
 links and counts around it.
 """
 
+import hashlib
 import json
 from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.gis.db.models import Extent, GeometryField
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db.models import DateTimeField, Field, Func, Max, Min, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
@@ -307,6 +309,37 @@ def selected_rows(layer: Layer, params: QueryDict, viewer: Viewer) -> QuerySet:
     return rows
 
 
+# Item parameters that page through rows or shape the answer, not pick rows.
+NOT_FILTERS = frozenset({"limit", "offset", "f", "count"})
+
+
+def parse_count(params: QueryDict) -> bool:
+    """``?count=false``: no numberMatched (OGC API Features lets a server
+    leave it out); counting a large match costs more than the page."""
+    raw = params.get("count", "true")
+    if raw not in ("true", "false"):
+        raise ValidationError(
+            f"Parameter 'count' must be true or false, got {raw[:20]!r}."
+        )
+    return raw == "true"
+
+
+def count_key(layer: Layer, params: QueryDict) -> str | None:
+    """The cache key of the number of rows these parameters match, by the
+    layer's data version; None when the count may not be kept (the layer
+    has no version, or a ``custom_area`` filter depends on who asks)."""
+    if params.get("custom_area") or (version := layer.data_version()) is None:
+        return None
+    query = sorted(
+        (name, value)
+        for name, values in params.lists()
+        if name not in NOT_FILTERS
+        for value in values
+    )
+    text = json.dumps([layer.name, version, query])
+    return "matched:" + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
 @require_safe
 @bad_input_is_400
 def items(request: HttpRequest, collection_id: str) -> HttpResponse:
@@ -318,7 +351,12 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
     )
     # PostgreSQL's OFFSET is a bigint: a larger number is bad input, not a 500.
     offset = parse_int(params.get("offset", "0"), "offset", low=0, high=2**63 - 1)
+    counting = parse_count(params)
     rows = selected_rows(layer, params, viewer_of(request))
+    # Read the version before the rows, so a count is at least that new.
+    key = count_key(layer, params) if counting else None
+    counts = caches["counts"]
+    known = counts.get(key) if key else None
     page = feature_page(
         rows,
         geometry=layer.geometry,
@@ -326,13 +364,21 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
         id_field=layer.id_field,
         offset=offset,
         limit=limit,
+        count=counting and known is None,
     )
+    matched = known if known is not None else page.matched
+    if key and known is None:
+        counts.set(key, matched)
     query = params.dict()
     links = [
         link(url(request, "ogc-items", layer.name, query=query), "self", GEOJSON),
         link(url(request, "ogc-collection", layer.name), "collection"),
     ]
-    if offset + page.returned < page.matched:
+    if matched is None:
+        more = page.returned == limit
+    else:
+        more = offset + page.returned < matched
+    if more:
         after = {**query, "offset": str(offset + limit), "limit": str(limit)}
         links.append(
             link(url(request, "ogc-items", layer.name, query=after), "next", GEOJSON)
@@ -345,7 +391,7 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
     members = json.dumps(
         {
             "timeStamp": datetime.now(UTC).isoformat(timespec="seconds"),
-            "numberMatched": page.matched,
+            **({} if matched is None else {"numberMatched": matched}),
             "numberReturned": page.returned,
             "links": links,
         }

@@ -159,6 +159,8 @@ def _layers_config() -> list[dict[str, Any]]:
                 "title": str(shown.title),
                 "colour": shown.colour,
                 "tiles": tile_prefix.removesuffix("/0/0/0.pbf") + "/{z}/{x}/{y}.pbf",
+                # Tiles of this version may come from any cache (maps.tiles).
+                "version": layer.data_version(),
                 "items": reverse("maps:ogc-items", args=[layer.name]),
                 "page": page_prefix.removesuffix("/0/") + "/{id}/",
                 "titleFields": title_fields,

@@ -9,7 +9,7 @@ The area is a GeoJSON Polygon/MultiPolygon (bare, as a Feature, or under
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import ValidationError
@@ -143,13 +143,14 @@ def run_query(area: Area, layers: list[Layer], viewer: Viewer) -> tuple[dict, st
             offset=0,
             limit=MAX_LIMIT,
         )
-        entry: dict[str, Any] = {"count": page.matched}
-        if layer.breakdown and page.matched:
+        matched = cast(int, page.matched)  # counted unless count=False
+        entry: dict[str, Any] = {"count": matched}
+        if layer.breakdown and matched:
             entry[f"by_{layer.breakdown}"] = breakdown(layer, rows)
         elif layer.breakdown:
             entry[f"by_{layer.breakdown}"] = {}
         counts[layer.name] = entry
-        if page.matched > page.returned:
+        if matched > page.returned:
             truncated.append(layer.name)
         pages.append(page.features)
     summary = {

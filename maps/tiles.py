@@ -1,11 +1,26 @@
-"""Vector tiles and TileJSON for every layer."""
+"""Vector tiles and TileJSON for every layer.
+
+A public layer's TileJSON names tile URLs carrying its data version
+(``.../{z}/{x}/{y}.pbf?v=<version>``, maps.layers.Layer.data_version).
+A tile asked for with the current version is kept by any cache for ever;
+one asked for with another version is redirected (302, never cached) to
+the current version's URL, so a page loaded before a change still draws
+the new data, and nothing old is ever stored under a new version. A tile
+asked for without a version keeps the short ``PUBLIC_MAX_AGE``, and one
+whose content depends on who asks is never kept by a shared cache.
+"""
 
 import hashlib
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
@@ -20,6 +35,9 @@ from web.viewer import viewer_of
 MVT = "application/vnd.mapbox-vector-tile"
 # Shared caches may keep a public tile briefly; data changes show within it.
 PUBLIC_MAX_AGE = 300
+# A tile of a version never changes: a year, the most RFC 9111 advises.
+IMMUTABLE = "public, max-age=31536000, immutable"
+VERSION = "v"
 ATTRIBUTION = "City of Helsinki, Helsinki Region Infoshare, CC BY 4.0"
 
 
@@ -60,10 +78,13 @@ def compiled(layer: Layer) -> CompiledTile:
     return _compiled[layer.name]
 
 
-def cache_headers(response: HttpResponse, *, personal: bool) -> HttpResponse:
+def cache_headers(
+    response: HttpResponse, *, personal: bool, immutable: bool = False
+) -> HttpResponse:
     """``personal``: what the response holds depends on who asks (a layer
     with private rows, or a ``custom_area`` filter that only some may use),
-    so no shared cache may keep it, and a browser asks again."""
+    so no shared cache may keep it, and a browser asks again. ``immutable``:
+    it is a public layer's tile of the current data version."""
     # A tile or TileJSON is the same in every language: no Vary on it
     # (web.middleware.LanguageIndependentMiddleware).
     response.language_independent = True  # type: ignore[attr-defined]
@@ -71,6 +92,8 @@ def cache_headers(response: HttpResponse, *, personal: bool) -> HttpResponse:
         response["Cache-Control"] = "private, no-cache"
         # The viewer comes from the session cookie or a token (web.viewer).
         patch_vary_headers(response, ["Cookie", "Authorization"])
+    elif immutable:
+        response["Cache-Control"] = IMMUTABLE
     else:
         response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
     return response
@@ -93,6 +116,11 @@ def layer_tile(
     )
     fields = parse_properties(request.GET.get("properties"), layer)
     personal = not layer.public or bool(request.GET.get("custom_area"))
+    version = None
+    if VERSION in request.GET and not personal:
+        version = layer.data_version()
+        if version is not None and request.GET[VERSION] != version:
+            return to_version(request, version)
     if layer.public and not filtered and limit == MAX_FEATURES and fields is None:
         # The same for everyone: who asks is not even looked up.
         data = compiled(layer).render(tile)
@@ -115,7 +143,27 @@ def layer_tile(
     else:
         response = HttpResponse(data, content_type=MVT)
     response["ETag"] = etag
-    return cache_headers(response, personal=personal)
+    return cache_headers(response, personal=personal, immutable=version is not None)
+
+
+def to_version(request: HttpRequest, version: str) -> HttpResponse:
+    """The same tile at the current data version: read before the tile's
+    rows, so the tile served there is at least that new."""
+    query = request.GET.copy()
+    query[VERSION] = version
+    response = HttpResponseRedirect(f"{request.path}?{query.urlencode(safe=',')}")
+    # The current version moves on: a cached redirect would lead to a tile
+    # kept for ever under a version that is no longer current.
+    response["Cache-Control"] = "no-cache"
+    response.language_independent = True  # type: ignore[attr-defined]
+    return response
+
+
+def versioned(template: str, version: str | None) -> str:
+    """A tile URL template carrying ``version``, when the layer has one."""
+    if version is None:
+        return template
+    return f"{template}?{VERSION}={version}"
 
 
 @require_safe
@@ -126,7 +174,9 @@ def layer_tilejson(request: HttpRequest, collection: str) -> HttpResponse:
     prefix = reverse("maps:layer-tile", args=[layer.name, 0, 0, 0]).removesuffix(
         "/0/0/0.pbf"
     )
-    template = request.build_absolute_uri(prefix) + "/{z}/{x}/{y}.pbf"
+    template = versioned(
+        request.build_absolute_uri(prefix) + "/{z}/{x}/{y}.pbf", layer.data_version()
+    )
     rows = layer.rows(viewer_of(request))
     bounds = extent(layer, rows).get("spatial", {}).get("bbox")
     west, south, east, north = bounds[0] if bounds else (24.78, 59.92, 25.27, 60.30)

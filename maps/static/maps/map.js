@@ -475,6 +475,9 @@
       // The id alone: a popup fetches the rest, and titles were most of a
       // tile's bytes.
       tileParams.properties = "id";
+      // The layer's data version: such tiles are cached for ever, and one
+      // of an older version redirects to the current one (maps/tiles.py).
+      if (def.version) tileParams.v = def.version;
       var grid = L.vectorGrid.protobuf(def.tiles + queryString(tileParams), {
         pane: "piiri-features",
         // Canvas, not SVG: a city-wide view can hold tens of thousands of
