@@ -72,8 +72,22 @@ PARAMETERS = {
     "filter-lang": parameter(
         "filter-lang", "Only cql2-text.", {"type": "string", "enum": ["cql2-text"]}
     ),
+    "count": parameter(
+        "count",
+        "false: no numberMatched, which saves counting every match of a large "
+        "query. A count is kept until the collection's data changes.",
+        {"type": "boolean", "default": True},
+    ),
 }
-ITEM_PARAMETERS = ("bbox", "limit", "offset", "datetime", "filter", "filter-lang")
+ITEM_PARAMETERS = (
+    "bbox",
+    "limit",
+    "offset",
+    "datetime",
+    "filter",
+    "filter-lang",
+    "count",
+)
 
 
 def filter_parameters(layer: Layer | None) -> list[dict]:
@@ -218,7 +232,8 @@ COMMON_SCHEMAS: dict[str, Any] = {
     # Feature of any collection: the generic items and item paths.
     "Feature": FEATURE,
     "FeatureCollection": closed(
-        ["type", "timeStamp", "numberMatched", "numberReturned", "links", "features"],
+        # numberMatched is left out when the client asks (count=false).
+        ["type", "timeStamp", "numberReturned", "links", "features"],
         {
             "type": {"type": "string", "enum": ["FeatureCollection"]},
             "timeStamp": {"type": "string", "format": "date-time"},
