@@ -95,7 +95,13 @@ class FeaturePage(NamedTuple):
 
 def count_sql(queryset: QuerySet) -> tuple[str, tuple]:
     """The count of ``queryset``'s rows: its filters alone, no ordering and
-    no columns, so PostgreSQL drops the joins its annotations add."""
+    no columns, so PostgreSQL drops the joins its annotations add.
+
+    Exact, so about twice a count of index-box hits (``&&``): the spatial
+    test runs on every candidate, and a lon/lat box in the storage CRS is
+    no rectangle, so box hits over-count its edges (4 % for 5 km boxes of
+    100,000 synthetic cases: 9 ms against 4 ms). maps.ogc keeps counts.
+    """
     sql, params = queryset.order_by().values("pk").query.sql_with_params()
     return f"SELECT count(*) FROM ({sql}) AS c", params
 
