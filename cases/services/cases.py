@@ -155,7 +155,7 @@ def case_bulk_create(
     SRID. A row naming a field the case has not stores nothing at all.
     ``progress`` is told (items linked, items in all) after each chunk.
     ``bulk_create`` compiles an INSERT with one placeholder per value,
-    which is many times slower at this size (bench/results/items_import.md)."""
+    which is many times slower at this size."""
     # PostgreSQL fills generated columns (location_web) itself.
     fields = [
         f for f in Case._meta.concrete_fields if not f.primary_key and not f.generated
