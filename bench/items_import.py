@@ -10,7 +10,8 @@ synthetic cases are deleted between runs. The two paths run interleaved,
 in alternating order, at each size. The cases come from bench/synthetic.py:
 seeded, clustered on land, labelled synthetic.
 
-    BENCH_SIZES=100000,1000000 BENCH_REPEATS=2 .venv/bin/python bench/run.py items_import
+    BENCH_SIZES=100000,1000000 BENCH_REPEATS=2 \
+        .venv/bin/python bench/run.py items_import
 """
 
 import os
@@ -159,8 +160,7 @@ def measure(url: str, n: int, repeats: int) -> dict:
 
 def main() -> None:
     sizes = [
-        int(size)
-        for size in os.environ.get("BENCH_SIZES", "100000,1000000").split(",")
+        int(size) for size in os.environ.get("BENCH_SIZES", "100000,1000000").split(",")
     ]
     repeats = int(os.environ.get("BENCH_REPEATS", "2"))
     url = bench_database_url()
