@@ -1,6 +1,7 @@
 """The shared sync step (geo.sync) for located items, which also keeps the
-area links of every created or changed row, in one set-based statement:
-a file of thousands of rows costs a handful of queries, not thousands."""
+area links of every created or changed row, in set-based statements of
+bounded chunks: a file of thousands of rows costs a handful of queries,
+not thousands."""
 
 from pathlib import Path
 from typing import cast
@@ -8,7 +9,7 @@ from typing import cast
 from django.db import models
 from django.db.models import Q
 
-from cases.services.links import areas_link
+from cases.services.links import areas_link, areas_link_new
 from geo.sources import ImportReport
 from geo.sync import Incoming, Synced, sync_rows
 
@@ -44,5 +45,6 @@ def sync_items(
         scope=scope,
         force=force,
     )
-    areas_link(model, synced.created + synced.updated)
+    areas_link_new(model, synced.created)
+    areas_link(model, synced.updated)
     return synced
