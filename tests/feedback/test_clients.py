@@ -23,6 +23,11 @@ from feedback.keys import api_key_create
 from feedback.models import ApiKey, Feedback
 from tests import places
 
+# The module fixture needs the test database even when this module runs alone:
+# without a django_db test, pytest-django would leave the settings on the
+# development database.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(scope="module")
 def server(django_db_setup, django_db_blocker):

@@ -24,6 +24,11 @@ from geo.points import point_at
 from maps.layers import LAYERS
 from tests.maps.test_tiles import STATION_Z14
 
+# The module fixture needs the test database even when this module runs alone:
+# without a django_db test, pytest-django would leave the settings on the
+# development database.
+pytestmark = pytest.mark.django_db
+
 AREA_COUNTS = {
     "major-districts": 8,
     "districts": 34,
