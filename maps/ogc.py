@@ -23,6 +23,7 @@ from geo.geojson import feature_page, features_json
 from geo.params import parse_bbox
 from maps.layers import LAYERS, Layer, Viewer, apply_filters, get_layer
 from web.errors import bad_input_is_400
+from web.lean import lean
 from web.pagination import MAX_OFFSET
 from web.params import whole_number
 from web.viewer import viewer_of
@@ -307,6 +308,7 @@ def selected_rows(layer: Layer, params: QueryDict, viewer: Viewer) -> QuerySet:
     return rows
 
 
+@lean
 @require_safe
 @bad_input_is_400
 def items(request: HttpRequest, collection_id: str) -> HttpResponse:
@@ -354,6 +356,7 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
     return HttpResponse(body, content_type=GEOJSON)
 
 
+@lean
 @require_safe
 @bad_input_is_400
 def item(request: HttpRequest, collection_id: str, feature_id: str) -> HttpResponse:
