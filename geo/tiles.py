@@ -13,8 +13,8 @@ from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import Transform
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.models import F, Func, QuerySet, Value
+from psycopg import Cursor as ServerBindingCursor
 
 from geo import srid
 from geo.params import Tile
@@ -135,7 +135,8 @@ def _execute_bound(db: str, sql: str, params: Sequence[Any]) -> bytes:
     connection = connections[db]
     connection.close_if_health_check_failed()
     connection.ensure_connection()
-    raw = ServerBindingCursor(connection.connection)
+    raw: Any = ServerBindingCursor(connection.connection)
+    # As Django wraps its own cursors: errors, query logging, wrappers.
     wrapped = (
         connection.make_debug_cursor(raw)
         if connection.queries_logged
