@@ -20,15 +20,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.ops.conftest import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 # Kluuvi, in the centre: facilities lie around it.
 CENTRE = (24.9414, 60.1710)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def port_is_free(port: int) -> bool:
