@@ -48,6 +48,7 @@ env = environ.Env(
     DB_CONNECT_TIMEOUT=(int, 3),
     DB_STATEMENT_TIMEOUT_MS=(int, 20_000),
     DB_PARALLEL_WORKERS=(int, 0),
+    DB_PREPARE_THRESHOLD=(str, "5"),
     DATA_UPLOAD_MAX_MEMORY_SIZE=(int, 2_621_440),
     RATE_LOGIN=(str, "10/min"),
     RATE_BALLOT=(str, "20/min"),
@@ -197,18 +198,24 @@ MIDDLEWARE = [
     "web.middleware.RequestShapeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "web.db_router.PrimaryPinningMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
     "web.middleware.LanguageIndependentMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Anonymous reads of tiles and items skip what follows (web.lean).
+    "web.lean.LeanPathMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "web.viewer.RefusedCredentialsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees a lockout flagged during authentication.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Where LeanPathMiddleware looks for @lean views: vector tiles, TileJSON
+# and the OGC API collections (items).
+LEAN_PATH_PREFIXES = ["/tiles/", "/ogc/collections/"]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -255,6 +262,12 @@ def _database(url: str) -> dict:
         f"-c statement_timeout={env('DB_STATEMENT_TIMEOUT_MS')}"
         f" -c max_parallel_workers_per_gather={env('DB_PARALLEL_WORKERS')}",
     )
+    # Statements bound by the server (the public tiles: geo.tiles) are
+    # prepared after this many runs on a connection. Empty turns it off,
+    # as a PgBouncer in transaction mode before 1.21 needs; everything else
+    # is bound by the client (Django's default) and never prepared.
+    threshold = env("DB_PREPARE_THRESHOLD")
+    options.setdefault("prepare_threshold", int(threshold) if threshold else None)
     return db
 
 

@@ -14,6 +14,7 @@ from django.contrib.gis.db.models.functions import Transform
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import F, Func, QuerySet, Value
+from psycopg import Cursor as ServerBindingCursor
 
 from geo import srid
 from geo.params import Tile
@@ -122,4 +123,26 @@ class CompiledTile:
         params = list(self.params)
         for position, axis in self.slots:
             params[position] = tile[axis]
-        return _execute(self.db, self.sql, params)
+        return _execute_bound(self.db, self.sql, params)
+
+
+def _execute_bound(db: str, sql: str, params: Sequence[Any]) -> bytes:
+    """``_execute`` with the parameters bound by the server (psycopg's
+    Cursor, not the ClientCursor Django uses by default): PostgreSQL then
+    prepares the statement once a connection has run it
+    ``prepare_threshold`` times (DATABASES OPTIONS; None never prepares),
+    and the client no longer quotes the values into the SQL text."""
+    connection = connections[db]
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    raw: Any = ServerBindingCursor(connection.connection)
+    # As Django wraps its own cursors: errors, query logging, wrappers.
+    wrapped = (
+        connection.make_debug_cursor(raw)
+        if connection.queries_logged
+        else connection.make_cursor(raw)
+    )
+    with wrapped as cursor:
+        cursor.execute(sql, params)
+        (tile_bytes,) = cursor.fetchone()
+    return bytes(tile_bytes or b"")

@@ -25,6 +25,7 @@ from geo.geojson import feature_page, features_json
 from geo.params import parse_bbox
 from maps.layers import LAYERS, Layer, Viewer, apply_filters, get_layer
 from web.errors import bad_input_is_400
+from web.lean import lean
 from web.pagination import MAX_OFFSET
 from web.params import whole_number
 from web.viewer import viewer_of
@@ -340,6 +341,7 @@ def count_key(layer: Layer, params: QueryDict) -> str | None:
     return "matched:" + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
+@lean
 @require_safe
 @bad_input_is_400
 def items(request: HttpRequest, collection_id: str) -> HttpResponse:
@@ -400,6 +402,7 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
     return HttpResponse(body, content_type=GEOJSON)
 
 
+@lean
 @require_safe
 @bad_input_is_400
 def item(request: HttpRequest, collection_id: str, feature_id: str) -> HttpResponse:

@@ -10,6 +10,7 @@ asked for without a version keeps the short ``PUBLIC_MAX_AGE``, and one
 whose content depends on who asks is never kept by a shared cache.
 """
 
+import functools
 import hashlib
 from typing import Any
 
@@ -30,6 +31,7 @@ from geo.tiles import MAX_FEATURES, CompiledTile, render_tile
 from maps.layers import FILTER_PARAMETERS, Layer, apply_filters, get_layer
 from maps.ogc import extent, parse_int
 from web.errors import bad_input_is_400
+from web.lean import lean
 from web.viewer import viewer_of
 
 MVT = "application/vnd.mapbox-vector-tile"
@@ -66,16 +68,20 @@ def parse_properties(raw: str | None, layer: Layer) -> tuple[str, ...] | None:
     return names
 
 
-# One compiled statement per public layer and process (its rows are the same
-# for every viewer).
-_compiled: dict[str, CompiledTile] = {}
+# One compiled statement per public layer, field set and feature cap, per
+# process (its rows are the same for every viewer); a bounded number, as
+# ?properties= and ?limit= come from clients.
+@functools.lru_cache(maxsize=256)
+def _compiled(name: str, fields: tuple[str, ...] | None, limit: int) -> CompiledTile:
+    layer = get_layer(name)
+    rows = layer.rows(AnonymousUser())
+    return CompiledTile(rows, max_features=limit, **tile_options(layer, fields))
 
 
-def compiled(layer: Layer) -> CompiledTile:
-    if layer.name not in _compiled:
-        rows = layer.rows(AnonymousUser())
-        _compiled[layer.name] = CompiledTile(rows, **tile_options(layer))
-    return _compiled[layer.name]
+def compiled(
+    layer: Layer, fields: tuple[str, ...] | None = None, limit: int = MAX_FEATURES
+) -> CompiledTile:
+    return _compiled(layer.name, fields, limit)
 
 
 def cache_headers(
@@ -99,6 +105,7 @@ def cache_headers(
     return response
 
 
+@lean
 @require_safe
 @bad_input_is_400
 def layer_tile(
@@ -121,9 +128,9 @@ def layer_tile(
         version = layer.data_version()
         if version is not None and request.GET[VERSION] != version:
             return to_version(request, version)
-    if layer.public and not filtered and limit == MAX_FEATURES and fields is None:
+    if layer.public and not filtered:
         # The same for everyone: who asks is not even looked up.
-        data = compiled(layer).render(tile)
+        data = compiled(layer, fields, limit).render(tile)
     else:
         # The same filters as the items (?status=, ?kind=, ?round=, ?area=),
         # so a filtered map asks for filtered tiles instead of hiding
@@ -166,6 +173,7 @@ def versioned(template: str, version: str | None) -> str:
     return f"{template}?{VERSION}={version}"
 
 
+@lean
 @require_safe
 @bad_input_is_400
 def layer_tilejson(request: HttpRequest, collection: str) -> HttpResponse:
