@@ -59,7 +59,7 @@ def test_a_full_width_username_is_the_same_account_for_the_lock(client):
 
 def test_the_lock_lasts_the_configured_time_and_then_lifts(client, settings):
     settings.AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
-    UserFactory(username="waiting")
+    UserFactory(username="waiting", is_staff=True)
     for _ in range(5):
         web_login(client, "waiting", "wrong")
     attempt = AccessAttempt.objects.get()
@@ -86,7 +86,7 @@ def test_the_token_endpoint_shares_the_lock(client):
 def test_behind_the_proxy_one_client_does_not_lock_out_the_others(client, settings):
     settings.NUM_PROXIES = 1
     proxy = {"REMOTE_ADDR": "10.0.0.1"}
-    UserFactory(username="target")
+    UserFactory(username="target", is_staff=True)
     for _ in range(5):
         web_login(
             client, "target", "wrong", HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy

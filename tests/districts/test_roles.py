@@ -285,18 +285,20 @@ def test_web_sign_in_is_throttled_after_repeated_failures(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_web_sign_in_needs_the_csrf_token(resident):
+def test_web_sign_in_needs_the_csrf_token(db):
     from django.test import Client
+
+    UserFactory(username="staffer", is_staff=True)
 
     strict = Client(enforce_csrf_checks=True)
     refused = strict.post(
-        "/fi/accounts/login/", {"username": "resident", "password": PASSWORD}
+        "/fi/accounts/login/", {"username": "staffer", "password": PASSWORD}
     )
     assert refused.status_code == 403
     form = strict.get("/fi/accounts/login/")
     token = form.cookies["csrftoken"].value
     signed_in = strict.post(
         "/fi/accounts/login/",
-        {"username": "resident", "password": PASSWORD, "csrfmiddlewaretoken": token},
+        {"username": "staffer", "password": PASSWORD, "csrfmiddlewaretoken": token},
     )
     assert signed_in.status_code == 302
