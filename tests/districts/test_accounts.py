@@ -145,3 +145,22 @@ def test_a_token_expires_after_the_configured_time(client, planner, settings):
         ).status_code
         == 200
     )
+
+
+def test_password_sign_in_is_for_staff_only(client):
+    resident = UserFactory(username="asukas")
+    refused = web_login(client, "asukas", PASSWORD)
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "Käyttäjätunnus ja salasana ovat kaupungin henkilöstölle" in page
+    assert "Tunnistaudu vahvasti" in page
+    assert "_auth_user_id" not in client.session
+
+    resident.is_staff = True
+    resident.save()
+    assert web_login(client, "asukas", PASSWORD).status_code == 302
+    assert client.session["_auth_user_id"] == str(resident.pk)
+
+
+def test_planners_sign_in_with_a_password(client, planner):
+    assert web_login(client, "planner", PASSWORD).status_code == 302
