@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -79,9 +79,9 @@ class StaffPasswordForm(AuthenticationForm):
     password is refused with the way residents sign in, after the lockout
     has counted the attempt like any other."""
 
-    def confirm_login_allowed(self, user: AbstractBaseUser) -> None:
+    def confirm_login_allowed(self, user: User) -> None:
         super().confirm_login_allowed(user)
-        if not can_sign_in_with_password(user):  # type: ignore[arg-type]
+        if not can_sign_in_with_password(user):
             raise ValidationError(
                 _(
                     "Username and password are for city staff. Residents sign "

@@ -132,15 +132,13 @@ def follow(request: HttpRequest) -> HttpResponse:
     custom area or forum the form names, then back to its page."""
     data = request.POST
     try:
-        targets = {
-            "district": district_by_ref(data["area"]) if data.get("area") else None,
-            "custom_area": (
-                custom_area_by_id(data["custom_area"], viewer=request.user)
-                if data.get("custom_area")
-                else None
-            ),
-            "forum": None,
-        }
+        district = district_by_ref(data["area"]) if data.get("area") else None
+        custom_area = (
+            custom_area_by_id(data["custom_area"], viewer=request.user)
+            if data.get("custom_area")
+            else None
+        )
+        forum = None
         if data.get("forum"):
             raw = data["forum"]
             forum = (
@@ -150,14 +148,22 @@ def follow(request: HttpRequest) -> HttpResponse:
             )
             if forum is None:
                 raise ValidationError({"forum": _("No such forum.")})
-            targets["forum"] = forum
         if data.get("action") == "unfollow":
-            existing = selectors.follow_of(user=request.user, **targets)
+            existing = selectors.follow_of(
+                user=request.user,
+                district=district,
+                custom_area=custom_area,
+                forum=forum,
+            )
             if existing is not None:
                 services.follow_delete(user=request.user, follow=existing)
         else:
             services.follow_create(
-                user=request.user, language=(get_language() or "")[:2], **targets
+                user=request.user,
+                district=district,
+                custom_area=custom_area,
+                forum=forum,
+                language=(get_language() or "")[:2],
             )
     except ValidationError as error:
         return _refusal(request, error)

@@ -373,16 +373,12 @@ def follow_delete(*, user: AnyUser, follow: Follow) -> None:
 
 def follows_mark_seen(*, user: User, at: datetime) -> Follower:
     """What is new in the user's follows up to ``at`` has been seen."""
-    follower, _ = Follower.objects.update_or_create(
-        user=user, defaults={"seen_at": at}
-    )
+    follower, _ = Follower.objects.update_or_create(user=user, defaults={"seen_at": at})
     return follower
 
 
 def digests_switch(*, user: User, on: bool) -> Follower:
-    follower, _ = Follower.objects.update_or_create(
-        user=user, defaults={"digests": on}
-    )
+    follower, _ = Follower.objects.update_or_create(user=user, defaults={"digests": on})
     return follower
 
 

@@ -15,7 +15,7 @@ from cases.models import BudgetProposal, Case, Facility
 from districts.models import CustomArea, District
 from districts.permissions import AnyUser
 from feedback.selectors import feedback_recent, feedback_summary
-from forums.selectors import forum_list, items_in, meeting_list
+from forums.selectors import forum_list, meeting_list
 from initiatives.selectors import public_initiatives
 from maps.features import item_page_url, item_title
 
@@ -129,9 +129,12 @@ def custom_area_contents(area: CustomArea, viewer: AnyUser) -> dict[str, Any]:
     """A drawn area's pending cases, budget proposals and forums with their
     next meetings: what touches it, as for a forum of the area."""
     cases = (
-        items_in(Case, area).filter(status=Case.Status.PENDING).for_residents()
-    ).defer("location")
-    proposals = items_in(BudgetProposal, area).defer("location")
+        Case.objects.in_custom_area(area.pk)
+        .filter(status=Case.Status.PENDING)
+        .for_residents()
+        .defer("location")
+    )
+    proposals = BudgetProposal.objects.in_custom_area(area.pk).defer("location")
     upcoming = meeting_list(viewer=viewer, area=area, since=timezone.now())
     next_by_forum: dict[int, Any] = {}
     for meeting in upcoming:

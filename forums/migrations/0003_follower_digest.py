@@ -6,44 +6,107 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('forums', '0002_meeting_attendance'),
+        ("forums", "0002_meeting_attendance"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Follower',
+            name="Follower",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seen_at', models.DateTimeField(blank=True, null=True, verbose_name='last visit')),
-                ('language', models.CharField(blank=True, choices=[('fi', 'Finnish'), ('sv', 'Swedish'), ('en', 'English')], max_length=2, verbose_name='language')),
-                ('digests', models.BooleanField(default=True, verbose_name='daily e-mail digest')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='follower', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "seen_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="last visit"
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("fi", "Finnish"),
+                            ("sv", "Swedish"),
+                            ("en", "English"),
+                        ],
+                        max_length=2,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "digests",
+                    models.BooleanField(
+                        default=True, verbose_name="daily e-mail digest"
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follower",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'follower',
-                'verbose_name_plural': 'followers',
+                "verbose_name": "follower",
+                "verbose_name_plural": "followers",
             },
         ),
         migrations.CreateModel(
-            name='Digest',
+            name="Digest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sent_on', models.DateField(verbose_name='day')),
-                ('sent_at', models.DateTimeField(verbose_name='sent')),
-                ('since', models.DateTimeField(blank=True, null=True, verbose_name='news since')),
-                ('case_count', models.PositiveIntegerField(verbose_name='cases')),
-                ('proposal_count', models.PositiveIntegerField(verbose_name='budget proposals')),
-                ('meeting_count', models.PositiveIntegerField(verbose_name='meetings')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='digests', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("sent_on", models.DateField(verbose_name="day")),
+                ("sent_at", models.DateTimeField(verbose_name="sent")),
+                (
+                    "since",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="news since"
+                    ),
+                ),
+                ("case_count", models.PositiveIntegerField(verbose_name="cases")),
+                (
+                    "proposal_count",
+                    models.PositiveIntegerField(verbose_name="budget proposals"),
+                ),
+                ("meeting_count", models.PositiveIntegerField(verbose_name="meetings")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="digests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'digest',
-                'verbose_name_plural': 'digests',
-                'ordering': ['-sent_at'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'sent_on'), name='digest_once_a_day')],
+                "verbose_name": "digest",
+                "verbose_name_plural": "digests",
+                "ordering": ["-sent_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "sent_on"), name="digest_once_a_day"
+                    )
+                ],
             },
         ),
     ]

@@ -100,4 +100,3 @@ def account_links(context: dict[str, Any]) -> list[dict[str, Any]]:
         {"url": reverse(name), "label": label, "current": here == name}
         for name, label in pages
     ]
-

@@ -53,9 +53,7 @@ def signed_in(browser, site, session):
     return context
 
 
-def test_a_resident_follows_an_area_and_sees_what_is_new(
-    browser, site, people, axe
-):
+def test_a_resident_follows_an_area_and_sees_what_is_new(browser, site, people, axe):
     OUTPUT.mkdir(exist_ok=True)
     vironniemi = District.objects.get(level="sub_district", code="020").parent
     resident = signed_in(browser, site, people["resident"]).new_page()

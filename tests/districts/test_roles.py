@@ -350,9 +350,7 @@ def test_a_coordinators_public_area_across_their_border_is_refused(
     redrawn = client.patch(url, {"boundary": across}, json)
     assert redrawn.status_code == 403
     assert "kokonaan jonkin alueesi sisällä" in redrawn.json()["detail"]
-    private = client.post(
-        CUSTOM_AREAS, {"name_fi": "Oma", "boundary": across}, json
-    )
+    private = client.post(CUSTOM_AREAS, {"name_fi": "Oma", "boundary": across}, json)
     assert private.status_code == 201  # a private area may touch the area
     published = client.patch(
         f"{CUSTOM_AREAS}{private.json()['id']}/", {"is_public": True}, json

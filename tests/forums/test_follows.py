@@ -48,7 +48,9 @@ def test_a_case_created_in_a_followed_area_is_new_and_in_exactly_one_digest(
     followed = follow_page(signed_in, area=f"{district.level}:{district.code}")
     assert followed.status_code == 302
     assert followed["Location"] == "/fi/forums/"
-    case = case_create(title_fi="Penkki rikki asemalla", location=places.RAILWAY_STATION)
+    case = case_create(
+        title_fi="Penkki rikki asemalla", location=places.RAILWAY_STATION
+    )
     elsewhere = case_create(title_fi="Kaatunut puu", location=places.MALMI_AIRPORT)
 
     page = signed_in.get(NEWS).content.decode()
@@ -85,7 +87,10 @@ def test_reading_the_page_writes_nothing(signed_in, resident, kluuvi):
         and "django_session" not in q["sql"]
     ]
     assert writes == []
-    assert (Follow.objects.count(), Follower.objects.get(user=resident).seen_at) == before
+    assert (
+        Follow.objects.count(),
+        Follower.objects.get(user=resident).seen_at,
+    ) == before
     assert before[1] is None
 
 
