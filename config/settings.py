@@ -82,9 +82,25 @@ env = environ.Env(
     LOGIN_FAILURE_LIMIT=(int, 5),
     LOGIN_LOCKOUT_MINUTES=(int, 15),
     TOKEN_TTL_HOURS=(int, 24 * 30),
+    # Outgoing mail (digests): consolemail:// prints messages; production
+    # sets smtp://user:password@host:587 (django-environ's email_url).
+    EMAIL_URL=(str, "consolemail://"),
+    DEFAULT_FROM_EMAIL=(str, "Piiri <piiri@localhost>"),
+    # Where the service is reached: the links in e-mail messages.
+    SITE_URL=(str, "http://127.0.0.1:8000"),
 )
 
 DEBUG = env("DEBUG")
+_email = env.email_url("EMAIL_URL")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
+SITE_URL = env("SITE_URL")
 DEV = env("PIIRI_DEV") or DEBUG
 SECRET_KEY = env("SECRET_KEY")
 # Keys that are public (this file, .env.example, Django's template): the

@@ -18,7 +18,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.models import User
 from django.contrib.auth.views import LoginView
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -34,6 +37,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from districts.permissions import can_sign_in_with_password
 from districts.tokens import ExpiringTokenAuthentication, token_expired
 from web.errors import error_response
 from web.ratelimit import LoginThrottle, rate_limited
@@ -70,9 +74,28 @@ def locked_out(
     )
 
 
+class StaffPasswordForm(AuthenticationForm):
+    """The web password form: for staff accounts only. A resident's right
+    password is refused with the way residents sign in, after the lockout
+    has counted the attempt like any other."""
+
+    def confirm_login_allowed(self, user: User) -> None:
+        super().confirm_login_allowed(user)
+        if not can_sign_in_with_password(user):
+            raise ValidationError(
+                _(
+                    "Username and password are for city staff. Residents sign "
+                    "in with strong identification: use “Sign in with strong "
+                    "identification” on this page."
+                ),
+                code="not_staff",
+            )
+
+
 @method_decorator(rate_limited(LoginThrottle), name="dispatch")
 class ThrottledLoginView(LoginView):
     template_name = "districts/login.html"
+    authentication_form = StaffPasswordForm
 
 
 class TokenCreateApi(APIView):

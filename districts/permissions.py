@@ -6,8 +6,9 @@ Roles:
 - **coordinator**: a user with ``AreaAssignment`` rows. Runs forums, meetings,
   agendas and minutes for the areas assigned and every area beneath them in
   the official hierarchy (a major district includes its districts and their
-  sub-districts), and for custom areas lying inside those areas. Draws custom
-  areas that touch the areas assigned.
+  sub-districts), and for custom areas lying inside those areas. Draws
+  public custom areas inside the areas assigned (covered by one of them, as
+  for forums), and private ones that touch them.
 - **planner**: the ``planner`` group. City-wide for custom areas (draw, edit,
   delete public ones anywhere); does not run forums.
 - **feedback handler**: the ``feedback_handler`` group. Re-routes and
@@ -92,9 +93,18 @@ def coordinates(user: AnyUser, area: AnyArea) -> bool:
     if isinstance(area, District):
         chain = {area.pk} | {ancestor.pk for ancestor in area.ancestors()}
         return bool(chain & districts)
-    if area.pk in custom:
-        return True
-    return District.objects.filter(pk__in=districts).containing(area.boundary).exists()
+    return area.pk in custom or inside_assigned(user, area.boundary)
+
+
+def inside_assigned(user: AnyUser, geometry: GEOSGeometry) -> bool:
+    """Is ``geometry`` inside one of ``user``'s areas: covered by it
+    (ST_Covers, so reaching the border from inside counts), not merely
+    touching it? An assigned official area covers everything beneath it."""
+    districts, custom = assigned_ids(user)
+    return (
+        District.objects.filter(pk__in=districts).containing(geometry).exists()
+        or CustomArea.objects.filter(pk__in=custom).containing(geometry).exists()
+    )
 
 
 def can_run_forums_in(user: AnyUser, area: AnyArea) -> bool:
@@ -102,9 +112,16 @@ def can_run_forums_in(user: AnyUser, area: AnyArea) -> bool:
     return is_admin(user) or coordinates(user, area)
 
 
-def can_draw_custom_area(user: AnyUser, boundary: GEOSGeometry) -> bool:
+def can_draw_custom_area(
+    user: AnyUser, boundary: GEOSGeometry, *, public: bool = False
+) -> bool:
+    """Planners and admins anywhere; a coordinator a public area inside
+    their areas (``inside_assigned``, the rule of forums' areas), a private
+    one touching them."""
     if is_admin(user) or is_planner(user):
         return True
+    if public:
+        return inside_assigned(user, boundary)
     districts, custom = assigned_ids(user)
     return (
         District.objects.filter(pk__in=districts).intersecting(boundary).exists()
@@ -130,6 +147,18 @@ def can_read_audit_log(user: AnyUser) -> bool:
 
 def can_use_coordinator_pages(user: AnyUser) -> bool:
     return is_admin(user) or is_coordinator(user)
+
+
+def can_sign_in_with_password(user: AnyUser) -> bool:
+    """Username and password are for city staff (Django staff, admins,
+    planners, feedback handlers); residents, coordinators among them, sign
+    in with strong identification (OpenID Connect)."""
+    return (
+        bool(user.is_authenticated and user.is_staff)
+        or is_admin(user)
+        or is_planner(user)
+        or in_group(user, FEEDBACK_HANDLERS)
+    )
 
 
 def can_file_cases(user: AnyUser) -> bool:

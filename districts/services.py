@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.contrib.gis.geos import MultiPolygon
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext
 
 from districts import permissions
 from districts.audit import apply_changes, audit_record
@@ -40,6 +41,16 @@ def check_custom_boundary(boundary: MultiPolygon) -> None:
         )
 
 
+def ensure_public_inside(actor: AnyUser, boundary: MultiPolygon) -> None:
+    ensure(
+        permissions.can_draw_custom_area(actor, boundary, public=True),
+        gettext(
+            "A public custom area must lie inside one of your areas; this one "
+            "crosses its border. Draw it inside the area, or keep it private."
+        ),
+    )
+
+
 @transaction.atomic
 def custom_area_create(
     *,
@@ -56,6 +67,8 @@ def custom_area_create(
         permissions.can_draw_custom_area(actor, boundary),
         "Only planners, and coordinators within their own areas, draw custom areas.",
     )
+    if is_public:
+        ensure_public_inside(actor, boundary)
     assert isinstance(actor, User)  # can_draw_custom_area refuses anonymous
     area = CustomArea(
         name_fi=name_fi,
@@ -96,6 +109,8 @@ def custom_area_update(
         )
         area.boundary = boundary
         changes["boundary"] = "redrawn"
+    if area.is_public and ("boundary" in changes or "is_public" in changes):
+        ensure_public_inside(actor, area.boundary)
     area.full_clean()
     area.save()
     if changes:

@@ -275,3 +275,55 @@ class DashboardVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.seen_at}"
+
+
+class Follower(models.Model):
+    """A resident as a follower: when they last caught up with what they
+    follow, in which language they read, and whether they get digests.
+
+    ``seen_at`` moves only when the resident marks what is new as seen or
+    a digest is sent to them, never by reading the page."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follower"
+    )
+    seen_at = models.DateTimeField(_("last visit"), null=True, blank=True)
+    language = models.CharField(
+        _("language"), max_length=2, choices=settings.LANGUAGES, blank=True
+    )
+    digests = models.BooleanField(_("daily e-mail digest"), default=True)
+
+    class Meta:
+        verbose_name = _("follower")
+        verbose_name_plural = _("followers")
+
+    def __str__(self) -> str:
+        return f"{self.user} (seen {self.seen_at})"
+
+
+class Digest(models.Model):
+    """One e-mail digest sent to a resident: what it covered and how much.
+    At most one a day (local time) per resident."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests"
+    )
+    sent_on = models.DateField(_("day"))
+    sent_at = models.DateTimeField(_("sent"))
+    since = models.DateTimeField(_("news since"), null=True, blank=True)
+    case_count = models.PositiveIntegerField(_("cases"))
+    proposal_count = models.PositiveIntegerField(_("budget proposals"))
+    meeting_count = models.PositiveIntegerField(_("meetings"))
+
+    class Meta:
+        verbose_name = _("digest")
+        verbose_name_plural = _("digests")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "sent_on"], name="digest_once_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest to {self.user} on {self.sent_on}"

@@ -27,6 +27,7 @@ from forums.models import (
     AgendaItem,
     DashboardVisit,
     Follow,
+    Follower,
     Forum,
     Meeting,
     Minutes,
@@ -343,7 +344,10 @@ def follow_create(
     district: District | None = None,
     custom_area: CustomArea | None = None,
     forum: Forum | None = None,
+    language: str = "",
 ) -> Follow:
+    """Follow one area or forum; ``language`` (the page's) is what the
+    resident's digests are written in."""
     ensure(user.is_authenticated, "Sign in to follow areas and forums.")
     assert isinstance(user, User)
     if sum(target is not None for target in (district, custom_area, forum)) != 1:
@@ -354,6 +358,10 @@ def follow_create(
     follow, _ = Follow.objects.get_or_create(
         user=user, district=district, custom_area=custom_area, forum=forum
     )
+    follower, _ = Follower.objects.get_or_create(user=user)
+    if language and language != follower.language:
+        follower.language = language
+        follower.save(update_fields=["language"])
     return follow
 
 
@@ -361,6 +369,17 @@ def follow_create(
 def follow_delete(*, user: AnyUser, follow: Follow) -> None:
     ensure(follow.user_id == user.pk, "That is someone else's follow.")
     follow.delete()
+
+
+def follows_mark_seen(*, user: User, at: datetime) -> Follower:
+    """What is new in the user's follows up to ``at`` has been seen."""
+    follower, _ = Follower.objects.update_or_create(user=user, defaults={"seen_at": at})
+    return follower
+
+
+def digests_switch(*, user: User, on: bool) -> Follower:
+    follower, _ = Follower.objects.update_or_create(user=user, defaults={"digests": on})
+    return follower
 
 
 def dashboard_visit(*, user: User, at: datetime) -> datetime | None:

@@ -75,4 +75,13 @@ resident_urlpatterns = [
     path("forums/<int:pk>/", pages.forum_page, name="forum"),
     path("meetings/<int:pk>/", pages.meeting_page, name="meeting"),
     path("meetings/<int:pk>/calendar.ics", pages.meeting_ics, name="meeting-ics"),
+    path("follows/", pages.follow, name="follow"),
+    path("news/", pages.news_page, name="news"),
+    path("news/seen", pages.news_seen, name="news-seen"),
+    path("news/digests", pages.digests_switch, name="digests"),
+    path(
+        "digests/unsubscribe/<str:token>/",
+        pages.digest_unsubscribe,
+        name="digest-unsubscribe",
+    ),
 ]

@@ -1,5 +1,6 @@
 """What an area page and its feed show: the items in an official area,
-read through the apps' selectors and the stored area links."""
+read through the apps' selectors and the stored area links, and in a drawn
+area, matched by geometry."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import BudgetProposal, Case, Facility
-from districts.models import District
+from districts.models import CustomArea, District
 from districts.permissions import AnyUser
 from feedback.selectors import feedback_recent, feedback_summary
 from forums.selectors import forum_list, meeting_list
@@ -63,6 +64,7 @@ def _section(
 @dataclass
 class ForumRow:
     title: str
+    url: str = ""
     next_meeting: Any = None
     meetings: list[Any] = field(default_factory=list)
 
@@ -84,7 +86,11 @@ def area_contents(
     for meeting in upcoming:
         next_by_forum.setdefault(meeting.forum_id, meeting)
     forums = [
-        ForumRow(title=forum.title, next_meeting=next_by_forum.get(forum.pk))
+        ForumRow(
+            title=forum.title,
+            url=reverse("meetings:forum", args=[forum.pk]),
+            next_meeting=next_by_forum.get(forum.pk),
+        )
         for forum in forum_list(viewer=viewer, district=area)[:limit]
     ]
     return {
@@ -116,6 +122,36 @@ def area_contents(
         ),
         "forums": forums,
         "feedback": feedback_summary(area),
+    }
+
+
+def custom_area_contents(area: CustomArea, viewer: AnyUser) -> dict[str, Any]:
+    """A drawn area's pending cases, budget proposals and forums with their
+    next meetings: what touches it, as for a forum of the area."""
+    cases = (
+        Case.objects.in_custom_area(area.pk)
+        .filter(status=Case.Status.PENDING)
+        .for_residents()
+        .defer("location")
+    )
+    proposals = BudgetProposal.objects.in_custom_area(area.pk).defer("location")
+    upcoming = meeting_list(viewer=viewer, area=area, since=timezone.now())
+    next_by_forum: dict[int, Any] = {}
+    for meeting in upcoming:
+        next_by_forum.setdefault(meeting.forum_id, meeting)
+    return {
+        "cases": _section(cases.order_by("-opened_on", "-id"), "cases"),
+        "proposals": _section(
+            proposals.order_by("-round_id", "title"), "budget-proposals", "status"
+        ),
+        "forums": [
+            ForumRow(
+                title=forum.title,
+                url=reverse("meetings:forum", args=[forum.pk]),
+                next_meeting=next_by_forum.get(forum.pk),
+            )
+            for forum in forum_list(viewer=viewer, custom_area=area)
+        ],
     }
 
 

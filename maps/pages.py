@@ -25,15 +25,17 @@ from districts.selectors import (
     LEVELS,
     area_get,
     area_list,
+    custom_area_get,
     locate,
     population_by_year,
 )
+from forums.pages import follow_button
 from forums.selectors import meeting_list
 from geo import srid
 from geo.params import parse_lon_lat
 from initiatives.views import similar_links
 from maps import listing
-from maps.area_contents import area_contents
+from maps.area_contents import area_contents, custom_area_contents
 from maps.features import (
     TITLE_FIELDS,
     filter_default,
@@ -352,8 +354,27 @@ def area_page(request: HttpRequest, level: str, code: str) -> HttpResponse:
         **population_context(area),
         "config": config,
         **area_contents(area, viewer_of(request)),
+        "follow": follow_button(request, district=area),
     }
     return render(request, "maps/area.html", context)
+
+
+def custom_area_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A drawn area: what lies in it (by geometry) and its forums. Another
+    user's private area is a 404, as if it did not exist."""
+    viewer = viewer_of(request)
+    area = custom_area_get(viewer=viewer, pk=pk)
+    if area is None:
+        raise Http404(_("No such area."))
+    return render(
+        request,
+        "maps/custom_area.html",
+        {
+            "area": area,
+            **custom_area_contents(area, viewer),
+            "follow": follow_button(request, custom_area=area),
+        },
+    )
 
 
 @bad_input_is_400

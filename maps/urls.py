@@ -48,6 +48,7 @@ page_urlpatterns = [
     path("where/", pages.where_page, name="where"),
     path("outlines/<str:level>.json", pages.outlines_page, name="outlines"),
     path("areas/<str:level>/<str:code>/", pages.area_page, name="area"),
+    path("custom-areas/<int:pk>/", pages.custom_area_page, name="custom-area"),
     path("areas/<str:level>/<str:code>/feed/", AreaFeed(), name="area-feed"),
     path(
         "areas/<str:level>/<str:code>/report/",

@@ -85,6 +85,18 @@ def navigation_links(context: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @register.simple_tag(takes_context=True)
-def can_coordinate(context: dict[str, Any]) -> bool:
+def account_links(context: dict[str, Any]) -> list[dict[str, Any]]:
+    """The signed-in user's own pages in the header: what is new in what
+    they follow, and the coordinator pages for those who run forums."""
     request = context.get("request")
-    return request is not None and can_use_coordinator_pages(request.user)
+    if request is None or not request.user.is_authenticated:
+        return []
+    match = getattr(request, "resolver_match", None)
+    here = match.view_name if match is not None else ""
+    pages = [("meetings:news", _("Since your last visit"))]
+    if can_use_coordinator_pages(request.user):
+        pages.append(("forum-pages:dashboard", _("Coordinator pages")))
+    return [
+        {"url": reverse(name), "label": label, "current": here == name}
+        for name, label in pages
+    ]

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 from cases.models import Case, Facility
@@ -21,18 +23,53 @@ PAGES = {
     "login": "/{lang}/accounts/login/",
     "initiatives": "/{lang}/initiatives/",
     "initiative-report": "/{lang}/initiatives/report/",
+    "custom-area": "/{lang}/custom-areas/{custom_area}/",
+    "unsubscribe": "/{lang}/digests/unsubscribe/{token}/",
 }
 # Pages behind a sign-in, checked signed in as staff.
 SIGNED_IN_PAGES = {
     "coordinator": "/{lang}/coordinator/",
     "forum-new": "/{lang}/coordinator/forums/new",
+    "since-last-visit": "/{lang}/news/",
 }
 
 
-def check(page, axe, path, lang):
+@pytest.fixture(scope="module")
+def followed(staff_user, django_db_blocker):
+    """A public custom area at the railway station, followed with Kallio by the
+    staff user since before the session's data was loaded, so "since your
+    last visit" lists it; removed after the module."""
+    from districts.models import District
+    from districts.services import custom_area_create
+    from forums.digests import unsubscribe_token
+    from forums.models import Follow
+    from forums.services import follow_create
+    from geo.params import parse_polygon
+    from tests import places
+
+    with django_db_blocker.unblock():
+        area = custom_area_create(
+            actor=staff_user,
+            name_fi="TESTI: Aseman ympäristö",
+            boundary=parse_polygon(places.square(places.RAILWAY_STATION, 0.004)),
+            is_public=True,
+        )
+        follow_create(
+            user=staff_user, district=District.objects.get(level="district", code="301")
+        )
+        follow_create(user=staff_user, custom_area=area)
+        Follow.objects.filter(user=staff_user).update(
+            created_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+        )
+        yield {"custom_area": area.pk, "token": unsubscribe_token(staff_user)}
+        Follow.objects.filter(user=staff_user).delete()
+        area.delete()
+
+
+def check(page, axe, path, lang, **more):
     facility = Facility.objects.exclude(location=None).order_by("id").first()
     case = Case.objects.exclude(links=[]).exclude(location=None).order_by("id").first()
-    page.goto(path.format(lang=lang, facility=facility.pk, case=case.pk))
+    page.goto(path.format(lang=lang, facility=facility.pk, case=case.pk, **more))
     if page.locator("[data-piiri-map]").count():
         page.wait_for_selector("[data-piiri-map][data-ready=true]")
     assert page.locator("html").get_attribute("lang") == lang
@@ -41,12 +78,16 @@ def check(page, axe, path, lang):
 
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 @pytest.mark.parametrize("name", list(PAGES))
-def test_axe_finds_no_serious_violation(page, axe, budgeting_rounds, name, lang):
-    check(page, axe, PAGES[name], lang)
+def test_axe_finds_no_serious_violation(
+    page, axe, budgeting_rounds, followed, name, lang
+):
+    check(page, axe, PAGES[name], lang, **followed)
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 @pytest.mark.parametrize("name", list(SIGNED_IN_PAGES))
-def test_axe_finds_no_serious_violation_signed_in(page, axe, staff_user, name, lang):
+def test_axe_finds_no_serious_violation_signed_in(
+    page, axe, staff_user, followed, name, lang
+):
     sign_in(page, staff_user, lang=lang)
-    check(page, axe, SIGNED_IN_PAGES[name], lang)
+    check(page, axe, SIGNED_IN_PAGES[name], lang, **followed)

@@ -59,7 +59,7 @@ def test_a_full_width_username_is_the_same_account_for_the_lock(client):
 
 def test_the_lock_lasts_the_configured_time_and_then_lifts(client, settings):
     settings.AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
-    UserFactory(username="waiting")
+    UserFactory(username="waiting", is_staff=True)
     for _ in range(5):
         web_login(client, "waiting", "wrong")
     attempt = AccessAttempt.objects.get()
@@ -86,7 +86,7 @@ def test_the_token_endpoint_shares_the_lock(client):
 def test_behind_the_proxy_one_client_does_not_lock_out_the_others(client, settings):
     settings.NUM_PROXIES = 1
     proxy = {"REMOTE_ADDR": "10.0.0.1"}
-    UserFactory(username="target")
+    UserFactory(username="target", is_staff=True)
     for _ in range(5):
         web_login(
             client, "target", "wrong", HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy
@@ -145,3 +145,22 @@ def test_a_token_expires_after_the_configured_time(client, planner, settings):
         ).status_code
         == 200
     )
+
+
+def test_password_sign_in_is_for_staff_only(client):
+    resident = UserFactory(username="asukas")
+    refused = web_login(client, "asukas", PASSWORD)
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "Käyttäjätunnus ja salasana ovat kaupungin henkilöstölle" in page
+    assert "Tunnistaudu vahvasti" in page
+    assert "_auth_user_id" not in client.session
+
+    resident.is_staff = True
+    resident.save()
+    assert web_login(client, "asukas", PASSWORD).status_code == 302
+    assert client.session["_auth_user_id"] == str(resident.pk)
+
+
+def test_planners_sign_in_with_a_password(client, planner):
+    assert web_login(client, "planner", PASSWORD).status_code == 302

@@ -285,18 +285,87 @@ def test_web_sign_in_is_throttled_after_repeated_failures(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_web_sign_in_needs_the_csrf_token(resident):
+def test_web_sign_in_needs_the_csrf_token(db):
     from django.test import Client
+
+    UserFactory(username="staffer", is_staff=True)
 
     strict = Client(enforce_csrf_checks=True)
     refused = strict.post(
-        "/fi/accounts/login/", {"username": "resident", "password": PASSWORD}
+        "/fi/accounts/login/", {"username": "staffer", "password": PASSWORD}
     )
     assert refused.status_code == 403
     form = strict.get("/fi/accounts/login/")
     token = form.cookies["csrftoken"].value
     signed_in = strict.post(
         "/fi/accounts/login/",
-        {"username": "resident", "password": PASSWORD, "csrfmiddlewaretoken": token},
+        {"username": "staffer", "password": PASSWORD, "csrfmiddlewaretoken": token},
     )
     assert signed_in.status_code == 302
+
+
+def across_the_border_of(district):
+    """A GeoJSON square centred on a point of the border between the major
+    districts Eteläinen (1) and Keskinen (3): half in each."""
+    from geo import srid
+
+    eteläinen = district("major_district", "1").boundary
+    keskinen = district("major_district", "3").boundary
+    point = eteläinen.intersection(keskinen).point_on_surface
+    point.transform(srid.GEOJSON)
+    return places.square(point, half_side=0.002)
+
+
+def test_a_coordinators_public_area_across_their_border_is_refused(
+    client, coordinator, district
+):
+    client.force_login(coordinator)
+    json = "application/json"
+    across = across_the_border_of(district)
+    logged = AuditLog.objects.count()
+    refused = client.post(
+        CUSTOM_AREAS,
+        {"name_fi": "Rajan yli", "boundary": across, "is_public": True},
+        json,
+    )
+    assert refused.status_code == 403
+    # "A public custom area must lie inside one of your areas"
+    assert "kokonaan jonkin alueesi sisällä" in refused.json()["detail"]
+    assert CustomArea.objects.count() == 0
+    assert AuditLog.objects.count() == logged
+
+    inside = client.post(
+        CUSTOM_AREAS,
+        {
+            "name_fi": "Aseman ympäristö",
+            "boundary": places.square(places.RAILWAY_STATION, 0.001),
+            "is_public": True,
+        },
+        json,
+    )
+    assert inside.status_code == 201
+    # Redrawing it across the border, or publishing a private area that
+    # crosses it, is refused the same way.
+    url = f"{CUSTOM_AREAS}{inside.json()['id']}/"
+    redrawn = client.patch(url, {"boundary": across}, json)
+    assert redrawn.status_code == 403
+    assert "kokonaan jonkin alueesi sisällä" in redrawn.json()["detail"]
+    private = client.post(CUSTOM_AREAS, {"name_fi": "Oma", "boundary": across}, json)
+    assert private.status_code == 201  # a private area may touch the area
+    published = client.patch(
+        f"{CUSTOM_AREAS}{private.json()['id']}/", {"is_public": True}, json
+    )
+    assert published.status_code == 403
+    assert not CustomArea.objects.get(pk=private.json()["id"]).is_public
+
+
+def test_forums_and_drawing_share_the_inside_rule(coordinator, district, planner):
+    across = CustomArea.objects.get(
+        pk=draw(planner, places.RAILWAY_STATION, public=True).pk
+    )
+    assert permissions.coordinates(coordinator, across)
+    boundary = parse_polygon(across_the_border_of(district))
+    assert not permissions.inside_assigned(coordinator, boundary)
+    assert not permissions.can_draw_custom_area(coordinator, boundary, public=True)
+    assert permissions.can_draw_custom_area(coordinator, boundary)
+    assert permissions.can_draw_custom_area(planner, boundary, public=True)
