@@ -29,7 +29,7 @@ export PIIRI_DEV ?= 1
 
 help:
 	@echo "make run        bootstrap, migrate, load Helsinki data, serve on 127.0.0.1:$(PORT)"
-	@echo "make serve      as run, but production-like: gunicorn, DEBUG off, WhiteNoise"
+	@echo "make serve      as run, but production-like: nginx cache tier on PORT, gunicorn, DEBUG off"
 	@echo "make backup     pg_dump (custom format) to backups/ (BACKUP=file to choose)"
 	@echo "make restore    restore BACKUP=file into DATABASE_URL (replaces its data)"
 	@echo "make test       bootstrap, then lint, mypy, import contracts, migrations, pytest"
@@ -40,7 +40,7 @@ help:
 	@echo "make deps       Debian packages and .venv only"
 	@echo "make db         start the local PostGIS cluster"
 	@echo "make oidc       start the local OpenID Connect provider (scripts/oidc)"
-	@echo "make stop       stop both;  make db-status: is the database running?"
+	@echo "make stop       stop serve, the database and the OIDC provider; make db-status"
 
 deps:
 	@scripts/bootstrap
@@ -63,19 +63,29 @@ run: db oidc
 	@echo "==> serving on http://127.0.0.1:$(PORT)/"
 	$(PY) manage.py runserver --skip-checks 127.0.0.1:$(PORT)
 
-# Production-like serving (see config/gunicorn.py and README "Serving").
-# Set SECRET_KEY, VOTER_VERIFIER, ALLOWED_HOSTS and DATABASE_URL; BIND,
+# Production-like serving (see config/gunicorn.py and README "Serving"):
+# nginx on PORT (scripts/nginx: static files, gzip, the tile cache) in
+# front of gunicorn on GUNICORN_PORT; Ctrl-C or `make stop` ends both.
+# Set SECRET_KEY, VOTER_VERIFIER, ALLOWED_HOSTS and DATABASE_URL;
 # WEB_CONCURRENCY and SECURE_SSL as the deployment needs. The development
 # default PIIRI_DEV=1 above is not passed on (only a PIIRI_DEV given in the
 # environment or on the command line is), so serve refuses what production
 # would refuse.
 SERVE_ENV := $(if $(filter file,$(origin PIIRI_DEV)),env -u PIIRI_DEV,env)
+GUNICORN_PORT ?= $(shell echo $$(($(PORT) + 1)))
+GUNICORN_PID := var/gunicorn-$(PORT).pid
+NGINX_ENV := PIIRI_NGINX_PORT=$(PORT) PIIRI_NGINX_UPSTREAM=127.0.0.1:$(GUNICORN_PORT)
 
 serve: db oidc
 	$(SERVE_ENV) $(PY) manage.py prepare
 	$(SERVE_ENV) STATIC_MANIFEST=1 $(PY) manage.py collectstatic --noinput -v 0
-	$(SERVE_ENV) STATIC_MANIFEST=1 BIND=$${BIND:-127.0.0.1:$(PORT)} \
-		.venv/bin/gunicorn -c config/gunicorn.py config.wsgi:application
+	@mkdir -p var
+	@$(NGINX_ENV) scripts/nginx start
+	@echo "==> serving on http://127.0.0.1:$(PORT)/ (gunicorn on 127.0.0.1:$(GUNICORN_PORT))"
+	@trap '$(NGINX_ENV) scripts/nginx stop' EXIT; trap 'exit 130' INT TERM; \
+		$(SERVE_ENV) STATIC_MANIFEST=1 NUM_PROXIES=$${NUM_PROXIES:-1} BIND=127.0.0.1:$(GUNICORN_PORT) \
+		.venv/bin/gunicorn -c config/gunicorn.py --pid $(GUNICORN_PID) \
+		config.wsgi:application
 
 BACKUP ?= backups/piiri-$(shell date -u +%Y%m%dT%H%M%SZ).dump
 
@@ -113,6 +123,11 @@ bench: db
 	$(PY) bench/run.py $(BENCH)
 
 stop:
+	@if [ -f $(GUNICORN_PID) ] && kill -TERM "$$(cat $(GUNICORN_PID))" 2>/dev/null; then \
+		echo "==> stopping gunicorn"; \
+		while kill -0 "$$(cat $(GUNICORN_PID) 2>/dev/null)" 2>/dev/null; do sleep 0.2; done; \
+	fi
+	@$(NGINX_ENV) scripts/nginx stop
 	@scripts/db stop
 	@scripts/oidc stop
 
