@@ -30,6 +30,7 @@ import json
 import logging
 import os
 import random
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -42,6 +43,8 @@ import psycopg
 
 from bench import peers
 from bench.common import (
+    PY,
+    ROOT,
     bench_database_url,
     prepare_database,
     psycopg_url,
@@ -278,10 +281,35 @@ def tile_template(base: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+def already_loaded(url: str, n: int) -> bool:
+    """A database a previous run left: ``n`` synthetic cases, every migration
+    applied. Then load_helsinki (most of a minute) is not run again."""
+    try:
+        with psycopg.connect(psycopg_url(url)) as conn:
+            (have,) = conn.execute(
+                "SELECT count(*) FROM cases_case WHERE diary_number LIKE 'SYN %%'"
+            ).fetchone()
+    except psycopg.Error:
+        return False
+    if have != n:
+        return False
+    check = subprocess.run(
+        [PY, "manage.py", "migrate", "--check"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url, "PIIRI_DEV": "1"},
+        capture_output=True,
+        check=False,
+    )
+    return check.returncode == 0
+
+
 def run_size(n: int, with_nginx: bool) -> dict[str, Any]:
     url = bench_database_url(f"piiri_bench_{n}")
-    prepare_database(url)
-    load_cases(url, n)
+    if already_loaded(url, n):
+        print(f"==> {n:,}: reusing {url.rsplit('/', 1)[1]}", file=sys.stderr)
+    else:
+        prepare_database(url)
+        load_cases(url, n)
     tune(url)
     _django(url)
     peers.collectstatic(url)

@@ -12,6 +12,7 @@ Every process is started here and stopped here, by its own id.
 
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -51,6 +52,9 @@ def piiri_env(url: str, **extra: str) -> dict[str, str]:
         "GUNICORN_LOG_LEVEL": "warning",
         # No access log line per request, as for TiPg (--no-access-log).
         "LOG_REQUESTS": "0",
+        # As `make serve`: one proxy (nginx) in front; a direct request has
+        # no X-Forwarded-For and counts as from its socket's address.
+        "NUM_PROXIES": "1",
         **extra,
     }
 
@@ -77,34 +81,31 @@ def piiri(url: str, *, port: int | None = None, **extra: str) -> Iterator[Server
         yield server
 
 
+def nginx_dir(port: int) -> Path:
+    return ROOT / "var" / "nginx" / f"bench-{port}"
+
+
 @contextmanager
 def nginx(upstream_port: int, *, port: int | None = None) -> Iterator[Server]:
-    """scripts/nginx in front of gunicorn on ``upstream_port``, with an empty
-    cache, as `make serve` runs it."""
+    """scripts/nginx in front of gunicorn on ``upstream_port``, as `make
+    serve` runs it, in a run directory of its own with an empty cache."""
     port = port or PORTS["nginx"]
+    run_dir = nginx_dir(port)
     env = {
         **os.environ,
-        "NGINX_PORT": str(port),
-        "NGINX_LISTEN": f"127.0.0.1:{port}",
-        "NGINX_UPSTREAM": f"127.0.0.1:{upstream_port}",
-        "UPSTREAM_PORT": str(upstream_port),
-        "PORT": str(upstream_port),
+        "PIIRI_NGINX_PORT": str(port),
+        "PIIRI_NGINX_UPSTREAM": f"127.0.0.1:{upstream_port}",
+        "PIIRI_NGINX_DIR": str(run_dir),
     }
-    run = [str(NGINX_SCRIPT)]
-    subprocess.run([*run, "stop"], cwd=ROOT, env=env, check=False)
-    subprocess.run([*run, "clear-cache"], cwd=ROOT, env=env, check=False)
-    subprocess.run([*run, "start"], cwd=ROOT, env=env, check=True)
+    script = [str(NGINX_SCRIPT)]
+    subprocess.run([*script, "stop"], cwd=ROOT, env=env, check=True)
+    shutil.rmtree(run_dir / "cache", ignore_errors=True)
+    subprocess.run([*script, "start"], cwd=ROOT, env=env, check=True)
     try:
-        yield Server(f"http://127.0.0.1:{port}", nginx_pid(env))
+        pid = int((run_dir / "nginx.pid").read_text().strip())
+        yield Server(f"http://127.0.0.1:{port}", pid)
     finally:
-        subprocess.run([*run, "stop"], cwd=ROOT, env=env, check=False)
-
-
-def nginx_pid(env: dict[str, str]) -> int:
-    out = subprocess.run(
-        [str(NGINX_SCRIPT), "pid"], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    return int(out.stdout.strip() or 0) if out.returncode == 0 else 0
+        subprocess.run([*script, "stop"], cwd=ROOT, env=env, check=False)
 
 
 def nginx_version() -> str:
