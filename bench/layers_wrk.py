@@ -304,6 +304,7 @@ def already_loaded(url: str, n: int) -> bool:
 
 
 def run_size(n: int, with_nginx: bool) -> dict[str, Any]:
+    started = time.monotonic()
     url = bench_database_url(f"piiri_bench_{n}")
     if already_loaded(url, n):
         print(f"==> {n:,}: reusing {url.rsplit('/', 1)[1]}", file=sys.stderr)
@@ -360,7 +361,12 @@ def run_size(n: int, with_nginx: bool) -> dict[str, Any]:
                     cell["primed"] = primed
                 print(json.dumps(cell), file=sys.stderr)
                 cells.append(cell)
-    return {"size": n, "database": url.rsplit("/", 1)[1], "cells": cells}
+    return {
+        "size": n,
+        "database": url.rsplit("/", 1)[1],
+        "wall_seconds": round(time.monotonic() - started),
+        "cells": cells,
+    }
 
 
 # -- the report ---------------------------------------------------------------
@@ -581,6 +587,7 @@ def main() -> None:
         if with_nginx
         else "Piiri direct (gunicorn; no scripts/nginx in this tree, so no cold/warm)"
     )
+    per_size = ", ".join(f"{r['size']:,}: {r['wall_seconds']} s" for r in runs)
     markdown = f"""
 Data: real Helsinki areas + {" / ".join(f"{n:,}" for n in SIZES)} synthetic
 cases (bench/synthetic.py, seed {SEED}, labelled SYNTHETIC; one database per
@@ -589,7 +596,7 @@ workload runs against each server in turn before the next workload. Each
 client cycles through a fixed, seeded list of distinct tiles (up to
 {TILE_LIST:,} per zoom over the city) or {BBOX_KM:g} km bboxes ({ITEM_LIST:,}).
 Tools: {", ".join(f"{k} {v}" for k, v in tools.items())}. Wall time
-{wall // 60} min {wall % 60} s.
+{wall // 60} min {wall % 60} s ({per_size}).
 
 - **raw SQL**: the statement Piiri sends (built by geo.tiles.tile_sql and
   geo.geojson.feature_page_sql, capped points at every zoom), prepared

@@ -33,7 +33,10 @@ def bound(params: list[Any]) -> list[Any]:
     ]
 
 
-def serve(port: int, statements: dict[str, tuple[str, list[Any]]], url: str) -> None:
+def make_server(
+    port: int, statements: dict[str, tuple[str, list[Any]]], url: str
+) -> ThreadingHTTPServer:
+    """The server, bound to ``port``; ``serve_forever()`` runs it."""
     local = threading.local()
 
     class Handler(BaseHTTPRequestHandler):
@@ -78,7 +81,7 @@ def serve(port: int, statements: dict[str, tuple[str, list[Any]]], url: str) -> 
             if not isinstance(sys.exc_info()[1], ConnectionError):
                 super().handle_error(request, client_address)
 
-    Server(("127.0.0.1", port), Handler).serve_forever()
+    return Server(("127.0.0.1", port), Handler)
 
 
 def main() -> None:
@@ -86,7 +89,7 @@ def main() -> None:
     with open(path, encoding="utf-8") as file:
         raw = json.load(file)
     statements = {key: (sql, bound(params)) for key, (sql, params) in raw.items()}
-    serve(port, statements, url)
+    make_server(port, statements, url).serve_forever()
 
 
 if __name__ == "__main__":
