@@ -188,27 +188,36 @@ def _plain(params: tuple) -> list[Any]:
     return out
 
 
-def statement_builders() -> dict[str, Callable[..., tuple[str, tuple]]]:
+def statement_builders() -> dict[str, Callable[..., tuple[str, list[Any]]]]:
     """The SQL of a tile (capped points, geo.tiles.tile_sql, as the app's
     point tiles) and of an items page with or without numberMatched
-    (geo.geojson.feature_page_sql, as maps.ogc.items)."""
+    (geo.geojson.feature_page_sql, as maps.ogc.items), with JSON params.
+    Each is compiled once, as geo.tiles.CompiledTile does: a request only
+    swaps in its tile or its bbox."""
     from django.contrib.auth.models import AnonymousUser
 
     from geo.geojson import feature_page_sql
     from geo.params import Tile, parse_bbox
-    from geo.tiles import tile_sql
+    from geo.tiles import CompiledTile
     from maps.layers import LAYERS
     from maps.tiles import tile_options
 
     cases = LAYERS["cases"]
     viewer = AnonymousUser()
+    compiled_tile = CompiledTile(cases.rows(viewer), **tile_options(cases))
+    sentinel_bbox = "1.25,2.5,3.75,5.0"
+    sentinel = bytes(parse_bbox(sentinel_bbox).ewkb).hex()
+    pages: dict[tuple[int, bool], tuple[str, list[Any]]] = {}
 
-    def tile(z: int, x: int, y: int) -> tuple[str, tuple]:
-        return tile_sql(cases.rows(viewer), tile=Tile(z, x, y), **tile_options(cases))
+    def tile(z: int, x: int, y: int) -> tuple[str, list[Any]]:
+        params = list(compiled_tile.params)
+        for position, axis in compiled_tile.slots:
+            params[position] = Tile(z, x, y)[axis]
+        return compiled_tile.sql, _plain(tuple(params))
 
-    def items(bbox: str, limit: int, count: bool) -> tuple[str, tuple]:
+    def page(limit: int, count: bool) -> tuple[str, list[Any]]:
         rows = cases.feature_rows(viewer).filter(
-            **{f"{cases.geometry}__intersects": parse_bbox(bbox)}
+            **{f"{cases.geometry}__intersects": parse_bbox(sentinel_bbox)}
         )
         sql, params = feature_page_sql(
             rows,
@@ -218,14 +227,24 @@ def statement_builders() -> dict[str, Callable[..., tuple[str, tuple]]]:
             offset=0,
             limit=limit,
         )
-        if count:
-            return sql, params
-        # The same statement with the count of all matches left out.
-        count_sql, count_params = rows.order_by().values("pk").query.sql_with_params()
-        counted = f"(SELECT count(*) FROM ({count_sql}) AS c)"
-        if counted not in sql:
-            raise RuntimeError("feature_page_sql changed shape: update the bench")
-        return sql.replace(counted, "NULL", 1), params[len(count_params) :]
+        if not count:
+            # The same statement with the count of all matches left out.
+            count_sql, count_params = (
+                rows.order_by().values("pk").query.sql_with_params()
+            )
+            counted = f"(SELECT count(*) FROM ({count_sql}) AS c)"
+            if counted not in sql:
+                raise RuntimeError("feature_page_sql changed shape: update the bench")
+            sql, params = sql.replace(counted, "NULL", 1), params[len(count_params) :]
+        return sql, _plain(params)
+
+    def items(bbox: str, limit: int, count: bool) -> tuple[str, list[Any]]:
+        if (limit, count) not in pages:
+            pages[limit, count] = page(limit, count)
+        sql, params = pages[limit, count]
+        geometry = {"ewkb_hex": bytes(parse_bbox(bbox).ewkb).hex()}
+        swapped = [geometry if p == {"ewkb_hex": sentinel} else p for p in params]
+        return sql, swapped
 
     return {"tile": tile, "items": items}
 
@@ -240,13 +259,14 @@ def raw_statements(loads: list[dict[str, Any]], extra: list[str]) -> dict[str, A
         parts = urlsplit(path)
         if parts.path.startswith("/tile/"):
             z, x, y = (int(v) for v in parts.path.split("/")[2:])
-            sql, params = build["tile"](z, x, y)
+            found[path] = list(build["tile"](z, x, y))
         else:
             query = dict(q.split("=", 1) for q in parts.query.split("&"))
-            sql, params = build["items"](
-                query["bbox"], int(query["limit"]), query["count"] == "1"
+            found[path] = list(
+                build["items"](
+                    query["bbox"], int(query["limit"]), query["count"] == "1"
+                )
             )
-        found[path] = [sql, _plain(params)]
     return found
 
 

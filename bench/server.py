@@ -47,7 +47,12 @@ def serving(
         yield Server(base, process.pid)
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            # gunicorn waits up to graceful_timeout (30 s) for its workers.
+            process.wait(timeout=45)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
 
 
 @contextmanager
