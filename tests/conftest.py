@@ -1,4 +1,6 @@
+import psycopg
 import pytest
+from django.db import connection
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -20,6 +22,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
     each test then runs in a transaction that is rolled back."""
     with django_db_blocker.unblock():
         load_fixture_data()
+
+
+@pytest.fixture
+def empty_database(request):
+    """A database of the test module's own, created empty and dropped
+    after: `make run` and `make serve` migrate and load it as on a new
+    machine, and leave the session's test data as it was."""
+    settings = connection.settings_dict
+    server = f"postgresql://{settings['USER']}@{settings['HOST']}:{settings['PORT']}"
+    name = "test_piiri_" + request.module.__name__.rsplit(".", 1)[-1]
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield f"postgis://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{name}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(autouse=True, scope="session")

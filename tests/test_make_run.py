@@ -1,8 +1,8 @@
 """`make run` end to end: the README's first command serves the real data.
 
-It runs against a database of its own, created empty and dropped after, so
-it shows the first run on a new machine (migrate, load every fixture,
-serve) and leaves the session's test data as it was.
+It runs against a database of its own, created empty and dropped after
+(``empty_database``), so it shows the first run on a new machine (migrate,
+load every fixture, serve) and leaves the session's test data as it was.
 """
 
 import contextlib
@@ -14,24 +14,9 @@ import time
 from pathlib import Path
 
 import httpx
-import psycopg
 import pytest
-from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
-NAME = "test_piiri_make_run"
-
-
-@pytest.fixture
-def empty_database():
-    settings = connection.settings_dict
-    server = f"postgresql://{settings['USER']}@{settings['HOST']}:{settings['PORT']}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{NAME}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{NAME}"')
-    yield f"postgis://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{NAME}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{NAME}" WITH (FORCE)')
 
 
 # The mark makes pytest-django create the test database (and its settings)
