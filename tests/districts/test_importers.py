@@ -174,3 +174,22 @@ def test_broken_rows_are_repaired_or_rejected_with_file_row_and_field(tmp_path):
     assert kluuvi.boundary.valid
     # The good row is kept.
     assert District.objects.filter(level=Level.SUB_DISTRICT, code="010").exists()
+
+
+def test_load_helsinki_says_why_it_refused_and_force_applies(
+    short_file, tmp_path, monkeypatch
+):
+    """The README's loader reports a refused sync as a command error naming
+    the file (no traceback), writes nothing, and ``--force`` applies it."""
+    from maps.management.commands import load_helsinki
+
+    import_area_set(FIXTURES / "districts", HELSINKI_2022, progress=False)
+    fixtures = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, fixtures, symlinks=True)
+    shutil.copy(short_file, fixtures / "districts" / "helsinki_osa_alueet.geojson")
+    monkeypatch.setattr(load_helsinki, "FIXTURES", fixtures)
+    with pytest.raises(CommandError, match="helsinki_osa_alueet.geojson would delete"):
+        call_command("load_helsinki", "--again")
+    assert District.objects.filter(level=Level.SUB_DISTRICT).count() == 148
+    call_command("load_helsinki", "--again", "--force")
+    assert District.objects.filter(level=Level.SUB_DISTRICT).count() == 100
