@@ -567,20 +567,13 @@ def detail_rows(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def postgres_versions(url: str) -> dict[str, str]:
-    with psycopg.connect(psycopg_url(url)) as conn:
-        (pg,) = conn.execute("SHOW server_version").fetchone()
-        (postgis,) = conn.execute("SELECT postgis_lib_version()").fetchone()
-    return {"postgresql": pg, "postgis": postgis}
-
-
 def main() -> None:
     started = time.monotonic()
     with_nginx = peers.have_nginx()
     piiri = "cold" if with_nginx else "piiri"
     tools = {"wrk": wrk_version(), **peers.versions()}
     runs = [run_size(n, with_nginx) for n in SIZES]
-    tools.update(postgres_versions(bench_database_url(f"piiri_bench_{SIZES[0]}")))
+    tools.update(peers.postgres_versions(bench_database_url(f"piiri_bench_{SIZES[0]}")))
     cells = [c for r in runs for c in r["cells"]]
     names = list(dict.fromkeys(c["workload"] for c in cells))
     checked = targets(cells, SIZES, piiri)

@@ -33,6 +33,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -322,6 +323,11 @@ def main() -> None:
         for m in r["memory"]
     ]
     mix = ", ".join(f"{k} {v}%" for k, v in MIX.items())
+    tools = {
+        **peers.server_versions(),
+        **peers.postgres_versions(url),
+        "httpx": version("httpx"),
+    }
     samples = [m for r in runs for m in memory_rows(r, groups)]
     markdown = f"""
 Mixed vote-day load against {through}gunicorn (config/gunicorn.py sync
@@ -332,7 +338,8 @@ Each simulated client has its own address behind a load balancer and
 nginx (NUM_PROXIES=2), so per-client rate limits apply; 429s are intended
 and are not errors. {SECONDS / 60:g} min at each concurrency. The load
 generator (httpx, asyncio) shares the machine ({os.cpu_count()} CPUs) with
-the servers and PostgreSQL, so these are floors.
+the servers and PostgreSQL, so these are floors. Tools:
+{", ".join(f"{k} {v}" for k, v in tools.items())}.
 
 ## Targets (issue 19)
 
@@ -366,6 +373,7 @@ shared buffers each backend has touched.
             "mix": MIX,
             "seconds_per_level": SECONDS,
             "nginx": "nginx" in roots,
+            "tools": tools,
             "targets": targets,
             "runs": runs,
         },

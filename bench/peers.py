@@ -21,6 +21,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+import psycopg
+
 from bench.common import ROOT, psycopg_url
 from bench.server import Server, serving
 
@@ -165,13 +167,24 @@ def sql_server(
         Path(file.name).unlink()
 
 
-def versions() -> dict[str, str]:
+def postgres_versions(url: str) -> dict[str, str]:
+    with psycopg.connect(psycopg_url(url)) as conn:
+        (pg,) = conn.execute("SHOW server_version").fetchone()
+        (postgis,) = conn.execute("SELECT postgis_lib_version()").fetchone()
+    return {"postgresql": pg, "postgis": postgis}
+
+
+def server_versions() -> dict[str, str]:
+    """What serves Piiri in these benchmarks."""
     found = {
         "django": version("django"),
         "gunicorn": version("gunicorn"),
         "psycopg": version("psycopg"),
-        "tipg": tipg_version(),
     }
     if have_nginx():
         found["nginx"] = nginx_version()
     return found
+
+
+def versions() -> dict[str, str]:
+    return {**server_versions(), "tipg": tipg_version()}

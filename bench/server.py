@@ -1,6 +1,7 @@
 """Start the app under gunicorn on a free loopback port for a benchmark."""
 
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -46,9 +47,10 @@ def serving(
             time.sleep(0.3)
         yield Server(base, process.pid)
     finally:
-        process.terminate()
+        # SIGINT: a quick shutdown for gunicorn (SIGTERM would wait up to
+        # graceful_timeout for its workers) and uvicorn alike.
+        process.send_signal(signal.SIGINT)
         try:
-            # gunicorn waits up to graceful_timeout (30 s) for its workers.
             process.wait(timeout=45)
         except subprocess.TimeoutExpired:
             process.kill()

@@ -21,7 +21,8 @@ def wrk_version() -> str:
         raise SystemExit("wrk is not installed: run scripts/bootstrap bench")
     # `wrk -v` prints its banner and exits 1.
     out = subprocess.run([found, "-v"], capture_output=True, text=True, check=False)
-    return (out.stdout or out.stderr).splitlines()[0].strip()
+    # "wrk debian/4.1.0-3+b2 [epoll] Copyright (C) 2012 Will Glozer"
+    return (out.stdout or out.stderr).split()[1]
 
 
 def run_wrk(
