@@ -36,7 +36,7 @@ help:
 	@echo "make lint       ruff check + ruff format --check"
 	@echo "make check      lint + mypy + lint-imports + makemigrations --check"
 	@echo "make pytest     pytest only (PYTEST_ARGS='-k foo' passes arguments)"
-	@echo "make bench      run bench/run.py"
+	@echo "make bench      run bench/run.py (BENCH='layers load' for some; installs wrk, TiPg)"
 	@echo "make deps       Debian packages and .venv only"
 	@echo "make db         start the local PostGIS cluster"
 	@echo "make oidc       start the local OpenID Connect provider (scripts/oidc)"
@@ -115,8 +115,12 @@ pytest: db oidc
 	@echo "==> pytest"
 	.venv/bin/pytest $(PYTEST_ARGS)
 
+BENCH ?=
+
+# Only the benchmarks need wrk and TiPg (.bench-venv): `scripts/bootstrap bench`.
 bench: db
-	$(PY) bench/run.py
+	@scripts/bootstrap bench
+	$(PY) bench/run.py $(BENCH)
 
 stop:
 	@if [ -f $(GUNICORN_PID) ] && kill -TERM "$$(cat $(GUNICORN_PID))" 2>/dev/null; then \

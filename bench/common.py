@@ -107,17 +107,31 @@ def random_points(n: int, *, seed: int) -> list[tuple[float, float]]:
     return [(rng.uniform(west, east), rng.uniform(south, north)) for _ in range(n)]
 
 
-def machine() -> dict[str, Any]:
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
+def _git(*args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
     ).stdout.strip()
+
+
+def machine() -> dict[str, Any]:
+    full = _git("rev-parse", "HEAD")
+    # Uncommitted changes to tracked files: the commit alone does not say
+    # what ran. Result files themselves do not count.
+    dirty = bool(
+        _git(
+            "status",
+            "--porcelain",
+            "--untracked-files=no",
+            "--",
+            ".",
+            ":!bench/results",
+        )
+    )
     return {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": commit,
+        "commit": full[:7] + ("-dirty" if dirty else ""),
+        "commit_full": full,
+        "dirty": dirty,
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
         "platform": platform.platform(),

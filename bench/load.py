@@ -1,83 +1,112 @@
-"""Mixed workload against the app served as `make serve` serves it.
+"""Mixed vote-day load against Piiri served as `make serve` serves it:
+nginx (scripts/nginx) in front of gunicorn (config/gunicorn.py).
 
 What a budgeting vote day looks like (bench/vote_day.py): residents
 browsing the map, opening area pages, planners running polygon queries,
-and voters submitting ballots. Each client is a simulated person
-behind the load balancer (NUM_PROXIES=1, one X-Forwarded-For address per
-client), so per-client rate limits apply as they would in production;
-their 429s are intended and counted apart from errors.
+and voters submitting ballots, on the real Helsinki data (`manage.py
+prepare` in the database ``piiri_load``; only the benchmark round is
+synthetic). Each client is a simulated person behind a load balancer and
+nginx (NUM_PROXIES=2, one X-Forwarded-For address per client), so
+per-client rate limits apply as they would in production; their 429s are
+intended and counted apart from errors.
 
-Stages at rising concurrency, then one long run at concurrency 32 that
-samples the resident memory (RSS) of the gunicorn master and workers.
+One run at each concurrency (1, 8, 32) for LOAD_SECONDS (default 600),
+sampling the resident memory (RSS) of every process that serves: the
+gunicorn master and workers, nginx's master and workers, and the
+PostgreSQL server with its backends.
 
-.venv/bin/python bench/run.py load                   # stages + 10 min
-LOAD_STAGE_SECONDS=5 LOAD_LONG_SECONDS=30 ...         # a quick look
-LOAD_WORKERS=uvicorn ...                              # ASGI workers instead
+    .venv/bin/python bench/run.py load                 # 3 x 10 min
+    LOAD_SECONDS=30 .venv/bin/python bench/run.py load # a quick look
+    LOAD_CONCURRENCY=32 ...                            # one level only
+    BENCH_NGINX=0 ...                                  # gunicorn alone
 
-The load generator runs on the same machine as the server and the
-database, so the numbers are a floor, not a capacity estimate.
+The load generator (httpx, asyncio) runs on the same machine as the
+servers and the database, so the numbers are a floor, not a capacity
+estimate.
 """
 
 import asyncio
 import os
 import random
+import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from bench.common import ROOT, bench_database_url, stats, table, write_results
-from bench.server import Server, free_port, serving
+from bench import peers
+from bench.common import bench_database_url, psycopg_url, stats, table, write_results
 from bench.vote_day import BENCH_ROUND, MIX, Client, setup
 
-STAGES = [1, 4, 16, 32]
-STAGE_SECONDS = float(os.environ.get("LOAD_STAGE_SECONDS", 30))
-LONG_SECONDS = float(os.environ.get("LOAD_LONG_SECONDS", 600))
-LONG_CONCURRENCY = 32
-MEMORY_EVERY_SECONDS = 10
+LEVELS = [int(c) for c in os.environ.get("LOAD_CONCURRENCY", "1,8,32").split(",")]
+SECONDS = float(os.environ.get("LOAD_SECONDS", 600))
+MEMORY_EVERY_SECONDS = float(os.environ.get("LOAD_MEMORY_EVERY", 10))
 OK = {200, 201, 204}  # 204: an empty tile
+TILE_P99_TARGET_MS = 200
+MEMORY_TARGET_PCT = 20
+DATABASE = "piiri_load"
 
 
 @contextmanager
-def serve(url: str, workers_kind: str = "sync") -> Iterator[Server]:
-    """The app as `make serve` runs it, behind one proxy (NUM_PROXIES=1)."""
-    port = free_port()
-    env = {
-        "DATABASE_URL": url,
-        "PIIRI_DEV": "1",
-        "BIND": f"127.0.0.1:{port}",
-        "STATIC_MANIFEST": "1",
-        "NUM_PROXIES": "1",
-        "GUNICORN_LOG_LEVEL": "warning",
-    }
-    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "config/gunicorn.py"]
-    if workers_kind == "uvicorn":
-        command += ["-k", "uvicorn.workers.UvicornWorker", "config.asgi:application"]
-    else:
-        command += ["config.wsgi:application"]
-    with serving(command, env, port=port, ready_path="/readyz") as server:
-        yield server
+def serve(url: str) -> Iterator[dict[str, int]]:
+    """gunicorn and (when the tree has it) nginx as `make serve` runs them;
+    yields the base URL and the process ids whose memory is sampled."""
+    peers.collectstatic(url)
+    with ExitStack() as stack:
+        app = stack.enter_context(peers.piiri(url, NUM_PROXIES="2"))
+        roots = {"gunicorn": app.pid, "postgres": postmaster_pid(url)}
+        base = app.base
+        if peers.have_nginx():
+            front = stack.enter_context(peers.nginx(peers.PORTS["piiri"]))
+            roots["nginx"] = front.pid
+            base = front.base
+        yield {"base": base, **roots}  # type: ignore[dict-item]
 
 
-def app_memory_mb(master_pid: int) -> float:
-    """Resident memory of the gunicorn master and its workers."""
-    pids = [master_pid]
-    children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
+def postmaster_pid(url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(psycopg_url(url)) as conn:
+        (directory,) = conn.execute("SHOW data_directory").fetchone()
+    return int((Path(directory) / "postmaster.pid").read_text().split()[0])
+
+
+def process_tree(root: int) -> list[int]:
+    pids = [root]
+    children = Path(f"/proc/{root}/task/{root}/children")
     if children.exists():
         pids += [int(p) for p in children.read_text().split()]
-    total_kb = 0
-    for pid in pids:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total_kb += int(line.split()[1])
-        except FileNotFoundError:
-            continue
-    return round(total_kb / 1024, 1)
+    return pids
+
+
+def rss_mb(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return None
+
+
+def memory_sample(roots: dict[str, int]) -> dict[str, Any]:
+    """RSS of every process under each root (the root and its children):
+    the total per group and each process alone."""
+    sample: dict[str, Any] = {}
+    for group, root in roots.items():
+        each = {pid: rss_mb(pid) for pid in process_tree(root)}
+        alive = {str(pid): mb for pid, mb in each.items() if mb is not None}
+        sample[group] = {
+            "total_mb": round(sum(alive.values()), 1),
+            "processes": len(alive),
+            "rss_mb": alive,
+        }
+    return sample
 
 
 async def run_load(
@@ -86,18 +115,22 @@ async def run_load(
     *,
     concurrency: int,
     seconds: float,
-    master_pid: int | None = None,
+    roots: dict[str, int],
     seed: int = 1,
+    first_client: int = 0,
 ) -> dict[str, Any]:
     samples: dict[str, list[float]] = defaultdict(list)
     outcomes: Counter[tuple[str, str]] = Counter()
     error_examples: list[str] = []
-    memory: list[tuple[float, float]] = []
+    memory: list[dict[str, Any]] = []
     started = time.monotonic()
     stop_at = started + seconds
 
     async def person(number: int) -> None:
-        client = Client(number, data, random.Random(seed * 10_000 + number))
+        # Numbered apart per run, so no voter of one run votes again in the next.
+        client = Client(
+            first_client + number, data, random.Random(seed * 10_000 + number)
+        )
         headers = {"X-Forwarded-For": client.ip, "Accept": "*/*"}
         # Generous: on a starved shared machine queueing alone takes seconds.
         async with httpx.AsyncClient(base_url=base, timeout=120) as http:
@@ -129,15 +162,11 @@ async def run_load(
 
     async def watch_memory() -> None:
         while time.monotonic() < stop_at:
-            memory.append(
-                (round(time.monotonic() - started, 1), app_memory_mb(master_pid or 0))
-            )
+            t = round(time.monotonic() - started, 1)
+            memory.append({"t_s": t, **memory_sample(roots)})
             await asyncio.sleep(MEMORY_EVERY_SECONDS)
 
-    tasks = [person(n) for n in range(concurrency)]
-    if master_pid:
-        tasks.append(watch_memory())
-    await asyncio.gather(*tasks)
+    await asyncio.gather(*[person(n) for n in range(concurrency)], watch_memory())
     wall = time.monotonic() - started
     by_kind = {
         kind: {
@@ -175,26 +204,37 @@ async def run_load(
     }
 
 
-def memory_verdict(memory: list[tuple[float, float]]) -> dict[str, Any]:
-    after_minute = [mb for t, mb in memory if t >= 60]
+def memory_verdict(memory: list[dict[str, Any]], group: str) -> dict[str, Any]:
+    """Whether a group's total RSS stays flat: its samples after the first
+    minute (workers warm, caches filled) against the first of them."""
+    after_minute = [m[group]["total_mb"] for m in memory if m["t_s"] >= 60]
     if not after_minute:
-        return {}
+        after_minute = [m[group]["total_mb"] for m in memory[1:]]
+    if not after_minute or not after_minute[0]:
+        return {"group": group}
     baseline = after_minute[0]
     worst = max(after_minute, key=lambda mb: abs(mb - baseline))
+    deviation = round(abs(worst - baseline) / baseline * 100, 1)
     return {
-        "baseline_mb_after_1_min": baseline,
+        "group": group,
+        "baseline_mb": baseline,
         "min_mb": min(after_minute),
         "max_mb": max(after_minute),
-        "worst_deviation_pct": round(abs(worst - baseline) / baseline * 100, 1),
+        "last_mb": after_minute[-1],
+        "worst_deviation_pct": deviation,
+        "flat": deviation <= MEMORY_TARGET_PCT,
     }
 
 
-def stage_row(result: dict[str, Any]) -> dict[str, Any]:
+def level_row(result: dict[str, Any]) -> dict[str, Any]:
+    tiles = result["by_kind"].get("tile", {})
     return {
         "concurrency": result["concurrency"],
-        "rps": result["rps"],
-        "p50_ms": result["all_ok"].get("p50_ms"),
-        "p99_ms": result["all_ok"].get("p99_ms"),
+        "seconds": result["seconds"],
+        "req/s": result["rps"],
+        "p50 ms": result["all_ok"].get("p50_ms"),
+        "p99 ms": result["all_ok"].get("p99_ms"),
+        "tiles p99 ms": tiles.get("p99_ms"),
         "ok": result["ok"],
         "429": result["rate_limited_429"],
         "errors": result["errors"],
@@ -204,11 +244,12 @@ def stage_row(result: dict[str, Any]) -> dict[str, Any]:
 def kind_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         {
+            "concurrency": result["concurrency"],
             "kind": kind,
-            "share_%": MIX[kind],
+            "share %": MIX[kind],
             "ok": row["ok"],
-            "p50_ms": row.get("p50_ms", ""),
-            "p99_ms": row.get("p99_ms", ""),
+            "p50 ms": row.get("p50_ms", ""),
+            "p99 ms": row.get("p99_ms", ""),
             "429": row["429"],
             "errors": row["errors"],
         }
@@ -216,64 +257,126 @@ def kind_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def memory_rows(result: dict[str, Any], groups: list[str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "c": result["concurrency"],
+            "t s": m["t_s"],
+            **{f"{g} MB ({m[g]['processes']} proc)": m[g]["total_mb"] for g in groups},
+        }
+        for m in result["memory_mb"]
+    ]
+
+
 def main() -> None:
-    url = bench_database_url()
+    url = bench_database_url(DATABASE)
     data = setup(url)
-    workers_kind = os.environ.get("LOAD_WORKERS", "sync")
-    with serve(url, workers_kind) as (base, master_pid):
-        stages = [
-            asyncio.run(
-                run_load(base, data, concurrency=c, seconds=STAGE_SECONDS, seed=c)
+    runs = []
+    with serve(url) as served:
+        base = served.pop("base")  # type: ignore[misc]
+        roots = dict(served)
+        for index, concurrency in enumerate(LEVELS):
+            print(f"==> load at concurrency {concurrency}", file=sys.stderr)
+            runs.append(
+                asyncio.run(
+                    run_load(
+                        str(base),
+                        data,
+                        concurrency=concurrency,
+                        seconds=SECONDS,
+                        roots=roots,
+                        seed=concurrency,
+                        first_client=index * 1000,
+                    )
+                )
             )
-            for c in STAGES
-        ]
-        long = asyncio.run(
-            run_load(
-                base,
-                data,
-                concurrency=LONG_CONCURRENCY,
-                seconds=LONG_SECONDS,
-                master_pid=master_pid,
-                seed=99,
-            )
-        )
-    verdict = memory_verdict(long["memory_mb"])
-    long["memory"] = verdict
-    memory_rows = [{"t_s": t, "rss_mb": mb} for t, mb in long["memory_mb"]]
+    groups = list(roots)
+    for run in runs:
+        run["memory"] = [memory_verdict(run["memory_mb"], g) for g in groups]
+    top = max(runs, key=lambda r: r["concurrency"])
+    tiles_p99 = top["by_kind"].get("tile", {}).get("p99_ms")
+    errors = sum(r["errors"] for r in runs)
+    verdicts = [v for r in runs for v in r["memory"]]
+    flat = all(v.get("flat") for v in verdicts)
+    targets = [
+        {"target": "no errors", "measured": errors, "met": errors == 0},
+        {
+            "target": f"tiles p99 < {TILE_P99_TARGET_MS} ms at concurrency "
+            f"{top['concurrency']}",
+            "measured": tiles_p99,
+            "met": tiles_p99 is not None and tiles_p99 < TILE_P99_TARGET_MS,
+        },
+        {
+            "target": f"memory flat (each group within {MEMORY_TARGET_PCT} % "
+            "after the first minute)",
+            "measured": max(v.get("worst_deviation_pct", 0) for v in verdicts),
+            "met": flat,
+        },
+    ]
+    for t in targets:
+        t["met"] = "met" if t["met"] else "**not met**"
+    through = "nginx (scripts/nginx) in front of " if "nginx" in roots else ""
+    examples = [e for r in runs for e in r["error_examples"]][:10]
+    verdict_rows = [
+        {"c": r["concurrency"], **{k: v for k, v in m.items() if k != "flat"}}
+        for r in runs
+        for m in r["memory"]
+    ]
+    mix = ", ".join(f"{k} {v}%" for k, v in MIX.items())
+    tools = {
+        **peers.server_versions(),
+        **peers.postgres_versions(url),
+        "httpx": version("httpx"),
+    }
+    samples = [m for r in runs for m in memory_rows(r, groups)]
     markdown = f"""
-Mixed workload against gunicorn ({workers_kind} workers, config/gunicorn.py,
-STATIC_MANIFEST=1, DEBUG off), the database `piiri_bench` (real Helsinki
-areas, facilities and cases from fixtures; benchmark round {BENCH_ROUND} is
-synthetic). Mix: {", ".join(f"{k} {v}%" for k, v in MIX.items())}. Each
-simulated client has its own address behind one proxy (NUM_PROXIES=1), so
-per-client rate limits apply; 429s are intended and are not errors. The
-load generator shares the 2-CPU machine with the server and PostgreSQL
-(and other work), so these are floors.
+Mixed vote-day load against {through}gunicorn (config/gunicorn.py sync
+workers, STATIC_MANIFEST=1, DEBUG off), the database `{DATABASE}` (real
+Helsinki areas, facilities and cases from fixtures via `manage.py prepare`;
+benchmark round {BENCH_ROUND} is synthetic). Mix: {mix}.
+Each simulated client has its own address behind a load balancer and
+nginx (NUM_PROXIES=2), so per-client rate limits apply; 429s are intended
+and are not errors. {SECONDS / 60:g} min at each concurrency. The load
+generator (httpx, asyncio) shares the machine ({os.cpu_count()} CPUs) with
+the servers and PostgreSQL, so these are floors. Tools:
+{", ".join(f"{k} {v}" for k, v in tools.items())}.
 
-## Rising concurrency ({STAGE_SECONDS:.0f} s each)
+## Targets (issue 19)
 
-{table([stage_row(s) for s in stages], list(stage_row(stages[0])))}
+{table(targets, ["target", "measured", "met"])}
 
-## {LONG_SECONDS / 60:.0f} minutes at concurrency {LONG_CONCURRENCY}
+## Per concurrency
 
-{table([stage_row(long)], list(stage_row(long)))}
+{table([level_row(r) for r in runs], list(level_row(runs[0])))}
 
-{table(kind_rows(long), list(kind_rows(long)[0]))}
+## Per request kind
 
-Errors (anything but 200/201 and 429, including timeouts): **{long["errors"]}**.
-{"Examples: " + "; ".join(long["error_examples"]) if long["error_examples"] else ""}
+{table([k for r in runs for k in kind_rows(r)], list(kind_rows(runs[0])[0]))}
 
-App memory (RSS of gunicorn master + workers; workers recycle after
-max_requests): after the first minute {verdict.get("baseline_mb_after_1_min")}
-MB, then between {verdict.get("min_mb")} and {verdict.get("max_mb")} MB; worst
-deviation {verdict.get("worst_deviation_pct")} % (target: within 20 %).
+Errors (anything but 200/201/204 and 429, including timeouts): **{errors}**.
+{"Examples: " + "; ".join(examples) if examples else ""}
 
-{table(memory_rows, ["t_s", "rss_mb"])}
+## Memory (RSS, MB, total per group: {", ".join(groups)})
+
+Every {MEMORY_EVERY_SECONDS:g} s; each process's own RSS is in load.json.
+gunicorn workers recycle after max_requests; PostgreSQL's RSS includes the
+shared buffers each backend has touched.
+
+{table(verdict_rows, list(verdict_rows[0]))}
+
+{table(samples, list(samples[0]))}
 """
-    name = "load" if workers_kind == "sync" else f"load_{workers_kind}"
     write_results(
-        name,
-        {"workers": workers_kind, "mix": MIX, "stages": stages, "long": long},
+        "load",
+        {
+            "database": DATABASE,
+            "mix": MIX,
+            "seconds_per_level": SECONDS,
+            "nginx": "nginx" in roots,
+            "tools": tools,
+            "targets": targets,
+            "runs": runs,
+        },
         markdown,
     )
 

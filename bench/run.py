@@ -2,6 +2,11 @@
 
 .venv/bin/python bench/run.py            # all
 .venv/bin/python bench/run.py locate     # one
+make bench BENCH="layers load"           # the same through make
+
+``layers`` is the peer comparison driven by wrk (bench/layers_wrk.py);
+``layers_pyclient`` the older one with a Python client (bench/layers.py),
+whose ~50 ms floor per request flattered Piiri against TiPg.
 """
 
 import importlib
@@ -12,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 # name -> module with a main(); each writes its own result files.
 BENCHMARKS = {
-    "layers": "bench.layers",
+    "layers": "bench.layers_wrk",
     "locate": "bench.locate",
     "mappage": "bench.mappage",
     "make_run": "bench.make_run",
@@ -21,18 +26,21 @@ BENCHMARKS = {
     "feedback_routing": "bench.feedback_routing",
     "similar": "bench.similar",
 }
+# Runs only when named.
+EXTRA = {"layers_pyclient": "bench.layers"}
 
 
 def main(names: list[str]) -> None:
-    unknown = set(names) - set(BENCHMARKS)
+    known = {**BENCHMARKS, **EXTRA}
+    unknown = set(names) - set(known)
     if unknown:
         sys.exit(
             f"unknown benchmark(s): {', '.join(sorted(unknown))}; "
-            f"known: {', '.join(BENCHMARKS)}"
+            f"known: {', '.join(known)}"
         )
     for name in names or list(BENCHMARKS):
         print(f"==> benchmark {name}", file=sys.stderr)
-        importlib.import_module(BENCHMARKS[name]).main()
+        importlib.import_module(known[name]).main()
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Start the app under gunicorn on a free loopback port for a benchmark."""
 
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -46,8 +47,14 @@ def serving(
             time.sleep(0.3)
         yield Server(base, process.pid)
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        # SIGINT: a quick shutdown for gunicorn (SIGTERM would wait up to
+        # graceful_timeout for its workers) and uvicorn alike.
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=45)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
 
 
 @contextmanager

@@ -33,10 +33,13 @@ SETUP_ROUND = """
 import datetime as dt
 from django.utils import timezone
 from budgeting import services
-from budgeting.models import Phase, Round
+from budgeting.models import Ballot, Phase, Round
 from districts.models import District
 
 number = {number}
+# Each run votes afresh: the benchmark round's ballots of an earlier run
+# would make every voter a duplicate.
+Ballot.objects.filter(round__number=number).delete()
 if not Round.objects.filter(number=number).exists():
     today = timezone.localdate()
     voting = (today - dt.timedelta(days=30), today + dt.timedelta(days=3650))

@@ -1,8 +1,8 @@
 """gunicorn settings for `make serve` and production (gunicorn -c this file).
 
 Sync workers: Piiri's views are synchronous Django ORM code, so an ASGI
-worker only adds a thread hop per request; bench/results/load.md (sync)
-and bench/results/load_uvicorn.md (uvicorn workers) have the measurement.
+worker only adds a thread hop per request; bench/results/load.md has the
+mixed load behind nginx.
 Each worker holds one persistent database connection (CONN_MAX_AGE), so
 workers x app servers must stay below the database's max_connections (100
 by default) minus what replicas and admin need.
