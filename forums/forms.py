@@ -4,12 +4,16 @@ services, whose ValidationErrors are shown on the form."""
 from typing import Any
 
 from django import forms
+from django.contrib.gis.geos import MultiPolygon
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import BudgetProposal, Case, Facility
 from districts.models import CustomArea, District
 from forums.models import Meeting
+from geo.params import parse_polygon
+from web.parsers import load_json
 
 
 class ForumEditForm(forms.Form):
@@ -123,3 +127,42 @@ class AttendanceForm(forms.Form):
     attendance = forms.IntegerField(
         label=_("People at the meeting"), min_value=0, max_value=100_000
     )
+
+
+class CustomAreaForm(forms.Form):
+    """A custom area a coordinator draws: names, and the boundary as GeoJSON
+    (written by drawing on the map, or pasted)."""
+
+    name_fi = forms.CharField(label=_("Name in Finnish"), max_length=200)
+    name_sv = forms.CharField(
+        label=_("Name in Swedish"), max_length=200, required=False
+    )
+    name_en = forms.CharField(
+        label=_("Name in English"), max_length=200, required=False
+    )
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea, required=False, max_length=10_000
+    )
+    is_public = forms.BooleanField(
+        label=_("Public: residents see it and can follow it"), required=False
+    )
+    boundary = forms.CharField(
+        label=_("Boundary"),
+        help_text=_(
+            "Draw the area on the map, or paste a GeoJSON polygon in lon/lat "
+            "(WGS 84). A public area must lie inside one of your areas."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        max_length=1_000_000,
+    )
+
+    def clean_boundary(self) -> MultiPolygon:
+        try:
+            return parse_polygon(
+                load_json(self.cleaned_data["boundary"]), name="boundary"
+            )
+        except DjangoValidationError as error:
+            raise forms.ValidationError(
+                _("The boundary is not a GeoJSON polygon: %(error)s"),
+                params={"error": " ".join(error.messages)},
+            ) from error

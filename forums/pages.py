@@ -23,6 +23,7 @@ from districts.models import CustomArea, District
 from districts.permissions import can_run_forums_in
 from districts.selectors import custom_area_by_id, district_by_ref
 from forums import selectors, services
+from forums.area_maps import area_map_config, outline
 from forums.digests import user_of_unsubscribe_token
 from forums.feeds import calendar_response
 from forums.models import Forum, Meeting
@@ -57,13 +58,19 @@ def forum_page(request: HttpRequest, pk: int) -> HttpResponse:
             "past": [m for m in reversed(meetings) if m.ends_at < now],
             "runs_it": can_run_forums_in(request.user, forum.area),
             "follow": follow_button(request, forum=forum),
+            "config": area_map_config(areas=[area_outline(forum)]),
         },
     )
+
+
+def area_outline(forum: Forum) -> dict[str, Any]:
+    return outline(forum.area.boundary, {"name": str(forum.area)})
 
 
 def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_or_404(request, pk)
     minutes = getattr(meeting, "minutes", None)
+    venue = meeting.venue_facility
     return render(
         request,
         "forums/public_meeting.html",
@@ -78,6 +85,10 @@ def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
                 if code in Meeting.Language.values
             ],
             "runs_it": can_run_forums_in(request.user, meeting.forum.area),
+            "config": area_map_config(
+                areas=[area_outline(meeting.forum)],
+                point=venue.location if venue is not None else None,
+            ),
         },
     )
 

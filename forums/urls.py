@@ -56,6 +56,7 @@ page_urlpatterns = [
     path("forums/", views.forum_list_page, name="list"),
     path("coordinator/", views.dashboard, name="dashboard"),
     path("coordinator/forums/new", views.forum_new, name="forum-new"),
+    path("coordinator/areas/new", views.custom_area_new, name="custom-area-new"),
     path("coordinator/forums/<int:pk>/", views.forum_page, name="forum"),
     path(
         "coordinator/forums/<int:pk>/meetings/new",

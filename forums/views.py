@@ -4,7 +4,7 @@ minutes. Plain Django views with CSRF-protected forms; the services decide
 permissions."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,15 +13,19 @@ from django.utils import timezone
 from cases.models import BudgetProposal, Case, Facility
 from districts.models import CustomArea, District
 from districts.permissions import (
+    assigned_ids,
     can_run_forums_in,
     can_use_coordinator_pages,
     ensure,
 )
 from districts.selectors import areas_coordinated_by
+from districts.services import custom_area_create
 from forums import selectors, services
+from forums.area_maps import area_map_config, outline
 from forums.forms import (
     AgendaItemForm,
     AttendanceForm,
+    CustomAreaForm,
     ForumEditForm,
     ForumForm,
     MeetingForm,
@@ -102,6 +106,48 @@ def forum_new(request: HttpRequest) -> HttpResponse:
             return redirect("forum-pages:forum", pk=forum.pk)
     status = 400 if form.errors else 200
     return render(request, "forums/forum_new.html", {"form": form}, status=status)
+
+
+def coordinator_outlines(request: HttpRequest) -> list[dict[str, object]]:
+    """The areas assigned to the coordinator, as the drawing map shows
+    them: a public custom area must lie inside one of them."""
+    district_ids, custom_ids = assigned_ids(request.user)
+    areas: list[District | CustomArea] = [
+        *District.objects.filter(pk__in=district_ids).order_by("level", "code"),
+        *CustomArea.objects.filter(pk__in=custom_ids).order_by("pk"),
+    ]
+    return [outline(area.boundary, {"name": str(area)}) for area in areas]
+
+
+@login_required
+def custom_area_new(request: HttpRequest) -> HttpResponse:
+    """Draw a custom area on a map. The rules (a valid boundary in
+    Helsinki; a public one inside the coordinator's areas) are the
+    service's; its refusals are shown on the form."""
+    coordinator_only(request)
+    form = CustomAreaForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            area = custom_area_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            show_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error("boundary", str(error))
+            status = 403
+        else:
+            return redirect("pages:custom-area", pk=area.pk)
+    if form.errors and status == 200:
+        status = 400
+    areas = coordinator_outlines(request)
+    context = {
+        "form": form,
+        "assigned": [feature["properties"]["name"] for feature in areas],
+        "config": area_map_config(
+            areas=areas, draw_field=form["boundary"].id_for_label
+        ),
+    }
+    return render(request, "forums/custom_area_new.html", context, status=status)
 
 
 @login_required
