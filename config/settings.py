@@ -34,6 +34,9 @@ env = environ.Env(
     # OpenStreetMap's standard tiles unless set; empty switches the basemap
     # off (the map still draws areas, names and water).
     BASEMAP_URL=(str, "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+    # Point layers' tiles below this zoom are counts per grid cell, not
+    # points (maps.tiles).
+    TILE_AGGREGATE_BELOW_ZOOM=(int, 13),
     BASEMAP_ATTRIBUTION=(
         str,
         '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
@@ -273,10 +276,14 @@ def _database(url: str) -> dict:
     # ms on the items pages, several times the query (bench/results/
     # layers.md), and under concurrent requests they only take cores from
     # other requests. Raise DB_PARALLEL_WORKERS for reporting workloads.
+    # No JIT: compiling an aggregated tile's statement over a million rows
+    # took 3 of its 8 seconds, and no request runs long enough to win it
+    # back (the bench database has it off too).
     options.setdefault(
         "options",
         f"-c statement_timeout={env('DB_STATEMENT_TIMEOUT_MS')}"
-        f" -c max_parallel_workers_per_gather={env('DB_PARALLEL_WORKERS')}",
+        f" -c max_parallel_workers_per_gather={env('DB_PARALLEL_WORKERS')}"
+        " -c jit=off",
     )
     # Statements bound by the server (the public tiles: geo.tiles) are
     # prepared after this many runs on a connection. Empty turns it off,
@@ -436,6 +443,7 @@ LEAFLET_CONFIG = {
     "RESET_VIEW": False,
 }
 BASEMAP_URL = env("BASEMAP_URL")
+TILE_AGGREGATE_BELOW_ZOOM = env("TILE_AGGREGATE_BELOW_ZOOM")
 BASEMAP_ATTRIBUTION = env("BASEMAP_ATTRIBUTION")
 
 # --- Production hardening -------------------------------------------------

@@ -13,7 +13,7 @@ from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import Transform
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import F, Func, QuerySet, Value
+from django.db.models import F, Field, Func, QuerySet, Value
 from psycopg import Cursor as ServerBindingCursor
 
 from geo import srid
@@ -82,6 +82,98 @@ def tile_sql(
     return wrapped, (layer, *params)
 
 
+# Cells per side of an aggregated tile: 32 px cells on Leaflet's 256 px
+# tiles, room for a circle labelled with its count.
+CELLS = 8
+# Below this zoom a tile is wider than the storage CRS draws straight edges
+# faithfully (ETRS-TM35FIN, a transverse Mercator), so its envelope selects
+# nothing reliably: such tiles read every row, which they hold anyway.
+PREFILTER_MIN_ZOOM = 8
+# The prefilter's envelope is widened by this much of a tile's side: more
+# than a z8 tile's edges bend between Web Mercator and the storage CRS.
+PREFILTER_MARGIN = 1 / 16
+
+
+class BoundingBox(Func):
+    """The geometry's box: read from a point's coordinates without
+    decoding the geometry."""
+
+    template = "%(expressions)s::box2d"
+    output_field = Field()
+
+
+def aggregate_tile_sql(
+    queryset: QuerySet,
+    *,
+    tile: Tile,
+    layer: str,
+    geometry: str,
+    web_geometry: str,
+    breakdown: str | None = None,
+    values: Sequence[str] = (),
+) -> tuple[str, tuple]:
+    """The one statement rendering ``queryset``'s points in ``tile`` as a
+    ``CELLS`` x ``CELLS`` grid of counts: a point feature per non-empty
+    cell, at its centre (a regular grid whose circles never overlap), with
+    ``count`` and, per value of ``breakdown``, ``count_<value>``.
+
+    Every point whose Web Mercator position lies in the tile is counted
+    once, none in two tiles: the envelope is half-open (west and north
+    edges in, east and south out). A geometry that is not a point counts
+    at the centre of its bounding box. The spatial index narrows the rows by
+    the storage geometry (a widened envelope); the exact test is on
+    ``web_geometry``'s coordinates. ``values`` come from code (a field's
+    choices), never from a request.
+    """
+    connection = connections[queryset.db]
+    z, x, y = tile
+    columns = {
+        "_g": F(geometry),
+        "_b": BoundingBox(F(web_geometry)),
+    }
+    columns["_k"] = F(breakdown) if breakdown else Value("")
+    rows = queryset.order_by()
+    rows_sql, rows_params = rows.values(**columns).query.sql_with_params()
+    counts = "".join(
+        f", count(*) FILTER (WHERE p._k = %s) AS "
+        f"{connection.ops.quote_name(f'count_{value}')}"
+        for value in values
+    )
+    # The tile's bounds are one-row InitPlans, so the cells group by two
+    # integers alone; each row's position is computed once (OFFSET 0 keeps
+    # PostgreSQL from inlining it into every use).
+    x0, x1, y0, y1, side = (
+        f"(SELECT {name} FROM g)" for name in ("x0", "x1", "y0", "y1", "side")
+    )
+    column = f"LEAST(floor((p._x - {x0}) / {side} * {CELLS})::int, {CELLS - 1})"
+    row = f"LEAST(floor(({y0} - p._y) / {side} * {CELLS})::int, {CELLS - 1})"
+    sql = f"""
+        WITH g AS (
+            SELECT ST_XMin(e) AS x0, ST_XMax(e) AS x1,
+                   ST_YMin(e) AS y1, ST_YMax(e) AS y0,
+                   ST_XMax(e) - ST_XMin(e) AS side
+            FROM ST_TileEnvelope(%s, %s, %s) AS e
+        )
+        SELECT ST_AsMVT(c, %s, {EXTENT}, '_mvt_geom') FROM (
+            SELECT ST_Point(({column} + 0.5) * {EXTENT // CELLS},
+                            ({row} + 0.5) * {EXTENT // CELLS}) AS _mvt_geom,
+                   count(*) AS count{counts}
+            FROM (
+                SELECT (ST_XMin(r._b) + ST_XMax(r._b)) / 2 AS _x,
+                       (ST_YMin(r._b) + ST_YMax(r._b)) / 2 AS _y, r._k
+                FROM ({rows_sql}) AS r
+                WHERE %s < {PREFILTER_MIN_ZOOM} OR r._g && ST_Transform(
+                    ST_TileEnvelope(%s, %s, %s, margin => {PREFILTER_MARGIN}),
+                    {srid.STORAGE})
+                OFFSET 0
+            ) AS p
+            WHERE p._x >= {x0} AND p._x < {x1} AND p._y > {y1} AND p._y <= {y0}
+            GROUP BY {column}, {row}
+        ) AS c
+    """
+    return sql, (z, x, y, layer, *values, *rows_params, z, z, x, y)
+
+
 def _execute(db: str, sql: str, params: Sequence[Any]) -> bytes:
     with connections[db].cursor() as cursor:
         cursor.execute(sql, params)
@@ -89,12 +181,16 @@ def _execute(db: str, sql: str, params: Sequence[Any]) -> bytes:
     return bytes(tile_bytes or b"")
 
 
-def render_tile(queryset: QuerySet, **tile_options: Any) -> bytes:
-    """The tile as bytes (see ``tile_sql``); empty when no row lies in it,
-    or when the queryset is one Django knows matches nothing (it then has
-    no SQL: ``EmptyResultSet``)."""
+def render_tile(
+    queryset: QuerySet, *, aggregate: bool = False, **tile_options: Any
+) -> bytes:
+    """The tile as bytes (see ``tile_sql``, or ``aggregate_tile_sql`` when
+    ``aggregate``); empty when no row lies in it, or when the queryset is
+    one Django knows matches nothing (it then has no SQL:
+    ``EmptyResultSet``)."""
     try:
-        sql, params = tile_sql(queryset, **tile_options)
+        statement = aggregate_tile_sql if aggregate else tile_sql
+        sql, params = statement(queryset, **tile_options)
     except EmptyResultSet:
         return b""
     return _execute(queryset.db, sql, params)
@@ -109,9 +205,12 @@ class CompiledTile:
     everyone sees alike): the ORM compiles it once, a tile only swaps in its
     z/x/y. Saves the per-request query compilation on the hottest path."""
 
-    def __init__(self, queryset: QuerySet, **tile_options: Any) -> None:
+    def __init__(
+        self, queryset: QuerySet, *, aggregate: bool = False, **tile_options: Any
+    ) -> None:
         self.db = queryset.db
-        self.sql, params = tile_sql(queryset, tile=_SENTINEL, **tile_options)
+        statement = aggregate_tile_sql if aggregate else tile_sql
+        self.sql, params = statement(queryset, tile=_SENTINEL, **tile_options)
         self.params = list(params)
         self.slots = [
             (i, _SENTINEL.index(p))

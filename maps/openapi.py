@@ -9,14 +9,18 @@ declarations (maps.layers), so the document cannot miss one.
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from geo.params import MAX_TILE_ZOOM
+from geo.tiles import CELLS, MAX_FEATURES
 from maps.layers import AREA_FILTERS, LAYERS, Layer
 from maps.ogc import DEFAULT_LIMIT, GEOJSON, JSON, MAX_LIMIT, OPENAPI
+from maps.tiles import MVT, aggregates
 from participation.measures import MEASURES
 from web.openapi import GEOMETRY
 
@@ -407,6 +411,74 @@ def items_operation(name: str | None, title: str, schema: str) -> dict:
     }
 
 
+def tile_operation() -> dict[str, Any]:
+    """The vector tile of any collection, with the point layers' counts
+    below TILE_AGGREGATE_BELOW_ZOOM (maps.tiles)."""
+    below = settings.TILE_AGGREGATE_BELOW_ZOOM
+    points = ", ".join(name for name, layer in LAYERS.items() if aggregates(layer))
+
+    def axis(name: str, maximum: int | None = None) -> dict[str, Any]:
+        bounds = {"minimum": 0, **({"maximum": maximum} if maximum else {})}
+        return {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "integer", **bounds},
+        }
+
+    return {
+        "summary": "A collection's vector tile (Mapbox Vector Tile)",
+        "description": (
+            f"One layer named after the collection. Point collections ({points}) "
+            f"below zoom {below}: one point per non-empty cell of a "
+            f"{CELLS}x{CELLS} grid over the tile, at the cell's centre, with "
+            "count (every item of the tile whose point lies in the "
+            "cell, none left out) and count_<value> per value of its status "
+            f"(facilities: kind). From zoom {below}, and for areas at every "
+            "zoom, the features themselves, at most limit per tile. The "
+            "TileJSON lists each layer's fields."
+        ),
+        "operationId": "tile",
+        "parameters": [
+            COLLECTION_ID,
+            axis("z", MAX_TILE_ZOOM),
+            axis("x"),
+            axis("y"),
+            parameter(
+                "aggregate",
+                f"true: counts per cell at any zoom (point collections only); "
+                f"false: the items even below zoom {below}. Default: counts "
+                f"below zoom {below}.",
+                {"type": "boolean"},
+            ),
+            parameter(
+                "limit",
+                "The most items a tile of items holds (not a tile of counts).",
+                {"type": "integer", "minimum": 1, "maximum": MAX_FEATURES},
+            ),
+            parameter(
+                "properties",
+                "Only these of the collection's tile fields, comma-separated (a "
+                "tile of items).",
+                {"type": "array", "items": STRING},
+                style="form",
+                explode=False,
+            ),
+            *filter_parameters(None),
+        ],
+        "responses": {
+            "200": {
+                "description": "The tile",
+                "content": {MVT: {"schema": {"type": "string", "format": "binary"}}},
+            },
+            "204": {"description": "Nothing in the tile."},
+            "304": {"description": "Not modified (If-None-Match)."},
+            "400": ERROR,
+            "404": ERRORS["404"],
+        },
+    }
+
+
 def document(base: str) -> dict[str, Any]:
     ogc = reverse("maps:ogc-landing").rstrip("/")
     tilejson = reverse("maps:layer-tilejson", args=["{collectionId}"])
@@ -489,6 +561,12 @@ def document(base: str) -> dict[str, Any]:
             "parameters": [COLLECTION_ID],
             "responses": answer("TileJSON 3.0", "TileJSON", JSON, "404"),
         },
+    }
+    tile = reverse("maps:layer-tile", args=["{collectionId}", 0, 0, 0])
+    tile = tile.replace("%7B", "{").replace("%7D", "}").removesuffix("/0/0/0.pbf")
+    paths[tile + "/{z}/{x}/{y}.pbf"] = {
+        "servers": [{"url": base}],
+        "get": tile_operation(),
     }
     return {
         "openapi": "3.0.3",

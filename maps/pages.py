@@ -33,6 +33,7 @@ from forums.pages import follow_button
 from forums.selectors import meeting_list
 from geo import srid
 from geo.params import parse_lon_lat
+from geo.tiles import CELLS
 from initiatives.views import similar_links
 from maps import listing
 from maps.area_contents import area_contents, custom_area_contents
@@ -139,6 +140,15 @@ def _js_strings() -> dict[str, str]:
         "locationFailed": _("Your location could not be found."),
         "outsideHelsinki": _("Your location is not in Helsinki."),
         "basemapCredit": _("Map"),
+        # %s: e.g. "Cases 1 234, Facilities about 56".
+        "mapCount": _("In this view: %s."),
+        "about": _("about %s"),
+        "atLeast": _("at least %s"),
+        "tileCapped": _(
+            "Some places hold more items than the map draws (at most %s per "
+            "tile), so points lie on top of each other there. Zoom in, or use "
+            "the list beside the map."
+        ),
     }
 
 
@@ -194,6 +204,8 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "layers": _layers_config(),
         "listLimit": IN_VIEW_LIMIT,
         "tileLimit": TILE_LIMIT,
+        "aggregateBelowZoom": settings.TILE_AGGREGATE_BELOW_ZOOM,
+        "aggregateCells": CELLS,
         "query": reverse("maps:polygon-query"),
         "downloads": [
             {"value": "geojson", "label": _("Download GeoJSON")},

@@ -14,6 +14,7 @@ import functools
 import hashlib
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.http import (
@@ -27,7 +28,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from geo.params import MAX_TILE_ZOOM, parse_tile
-from geo.tiles import MAX_FEATURES, CompiledTile, render_tile
+from geo.tiles import CELLS, MAX_FEATURES, CompiledTile, render_tile
 from maps.layers import FILTER_PARAMETERS, Layer, apply_filters, get_layer
 from maps.ogc import extent, parse_int
 from web.errors import bad_input_is_400
@@ -41,6 +42,58 @@ PUBLIC_MAX_AGE = 300
 IMMUTABLE = "public, max-age=31536000, immutable"
 VERSION = "v"
 ATTRIBUTION = "City of Helsinki, Helsinki Region Infoshare, CC BY 4.0"
+
+
+def aggregates(layer: Layer) -> bool:
+    """Point layers (a stored Web Mercator location) can be counted per
+    grid cell; areas are drawn as they are at every zoom."""
+    return layer.web_geometry is not None
+
+
+def breakdown_values(layer: Layer) -> tuple[str, ...]:
+    """The values an aggregated tile counts separately: the choices of the
+    layer's breakdown field (status, kind)."""
+    if not layer.breakdown:
+        return ()
+    model = layer.rows(AnonymousUser()).model
+    return tuple(
+        str(value) for value, _ in model._meta.get_field(layer.breakdown).choices
+    )
+
+
+def count_fields(layer: Layer) -> dict[str, str]:
+    """An aggregated tile's properties and their types, as TileJSON lists
+    them."""
+    names = ["count", *(f"count_{value}" for value in breakdown_values(layer))]
+    return dict.fromkeys(names, "Number")
+
+
+def parse_aggregate(raw: str | None, layer: Layer, zoom: int) -> bool:
+    """``?aggregate=true|false``: counts per cell or the points themselves.
+    Point layers default to counts below settings.TILE_AGGREGATE_BELOW_ZOOM;
+    points at a low zoom keep the per-tile cap (``limit``)."""
+    if raw is None:
+        return aggregates(layer) and zoom < settings.TILE_AGGREGATE_BELOW_ZOOM
+    if raw not in ("true", "false"):
+        raise ValidationError(
+            f"Parameter 'aggregate' must be true or false, got {raw[:20]!r}."
+        )
+    if raw == "true" and not aggregates(layer):
+        raise ValidationError(
+            f"{layer.name} is not a point layer: its tiles cannot be aggregated."
+        )
+    return raw == "true"
+
+
+def aggregate_options(layer: Layer) -> dict[str, Any]:
+    return {
+        "aggregate": True,
+        "layer": layer.name,
+        "geometry": layer.geometry,
+        "web_geometry": layer.web_geometry,
+        "breakdown": layer.breakdown,
+        "values": breakdown_values(layer),
+    }
 
 
 def tile_options(layer: Layer, fields: tuple[str, ...] | None = None) -> dict[str, Any]:
@@ -84,6 +137,17 @@ def compiled(
     return _compiled(layer.name, fields, limit)
 
 
+@functools.cache
+def _compiled_counts(name: str) -> CompiledTile:
+    layer = get_layer(name)
+    return CompiledTile(layer.rows(AnonymousUser()), **aggregate_options(layer))
+
+
+def compiled_counts(layer: Layer) -> CompiledTile:
+    """The aggregated tile's statement of a public layer, once per process."""
+    return _compiled_counts(layer.name)
+
+
 def cache_headers(
     response: HttpResponse, *, personal: bool, immutable: bool = False
 ) -> HttpResponse:
@@ -122,13 +186,18 @@ def layer_tile(
         request.GET.get("limit", str(MAX_FEATURES)), "limit", low=1, high=MAX_FEATURES
     )
     fields = parse_properties(request.GET.get("properties"), layer)
+    # Counts per cell take no cap and no choice of properties: every item
+    # in the tile is counted, and a cell has its counts only.
+    aggregate = parse_aggregate(request.GET.get("aggregate"), layer, tile.z)
     personal = not layer.public or bool(request.GET.get("custom_area"))
     version = None
     if VERSION in request.GET and not personal:
         version = layer.data_version()
         if version is not None and request.GET[VERSION] != version:
             return to_version(request, version)
-    if layer.public and not filtered:
+    if layer.public and not filtered and aggregate:
+        data = compiled_counts(layer).render(tile)
+    elif layer.public and not filtered:
         # The same for everyone: who asks is not even looked up.
         data = compiled(layer, fields, limit).render(tile)
     else:
@@ -139,9 +208,12 @@ def layer_tile(
         rows = apply_filters(
             layer, layer.rows_for(viewer, request.GET), request.GET, viewer
         )
-        data = render_tile(
-            rows, tile=tile, max_features=limit, **tile_options(layer, fields)
-        )
+        if aggregate:
+            data = render_tile(rows, tile=tile, **aggregate_options(layer))
+        else:
+            data = render_tile(
+                rows, tile=tile, max_features=limit, **tile_options(layer, fields)
+            )
     if not data:
         return cache_headers(HttpResponse(status=204), personal=personal)
     etag = f'"{hashlib.blake2b(data, digest_size=16).hexdigest()}"'
@@ -188,10 +260,23 @@ def layer_tilejson(request: HttpRequest, collection: str) -> HttpResponse:
     rows = layer.rows(viewer_of(request))
     bounds = extent(layer, rows).get("spatial", {}).get("bbox")
     west, south, east, north = bounds[0] if bounds else (24.78, 59.92, 25.27, 60.30)
+    fields: dict[str, str] = {name: "String" for name in layer.tile_fields}
+    description = layer.description
+    if aggregates(layer):
+        below = settings.TILE_AGGREGATE_BELOW_ZOOM
+        fields |= count_fields(layer)
+        description += (
+            f" Below zoom {below} a tile holds one point per cell of an "
+            f"{CELLS}x{CELLS} grid, at the cell's centre, "
+            "with count (every item in the cell) and count_<value> per "
+            f"{layer.breakdown}; from zoom {below} the items themselves, at "
+            f"most {MAX_FEATURES} per tile. ?aggregate=false asks for the "
+            "items at any zoom."
+        )
     document = {
         "tilejson": "3.0.0",
         "name": layer.name,
-        "description": layer.description,
+        "description": description,
         "attribution": ATTRIBUTION,
         "tiles": [template],
         "minzoom": 0,
@@ -202,7 +287,7 @@ def layer_tilejson(request: HttpRequest, collection: str) -> HttpResponse:
             {
                 "id": layer.name,
                 "description": layer.title,
-                "fields": {name: "String" for name in layer.tile_fields},
+                "fields": fields,
             }
         ],
     }

@@ -13,9 +13,10 @@ def map_page(page, map_items):
 
 
 def feature_count(page):
+    # Items drawn: below the aggregation zoom a cell stands for its count.
     return page.evaluate(
         "Object.keys(window.piiri.layers.active)"
-        ".reduce((n, name) => n + window.piiri.layers.featureCount(name), 0)"
+        ".reduce((n, name) => n + window.piiri.layers.itemCount(name), 0)"
     )
 
 
@@ -29,6 +30,18 @@ def wait_for_features(page, count, timeout=10):
 
 
 def click_item(page, item):
+    # Points from zoom 13; below it a click on a cell zooms in.
+    page.evaluate(
+        "([lon, lat]) => window.piiri.map.setView([lat, lon], 15, {animate: false})",
+        [item.location.x, item.location.y],
+    )
+    deadline = time.monotonic() + 10
+    while not page.evaluate(
+        "window.piiri.map.getZoom() === 15 && Object.keys(window.piiri.layers.active)"
+        ".some(name => window.piiri.layers.featureCount(name))"
+    ):
+        assert time.monotonic() < deadline, "no points drawn at zoom 15"
+        page.wait_for_timeout(100)
     point = page.evaluate(
         "([lon, lat]) => window.piiri.map.latLngToContainerPoint([lat, lon])",
         [item.location.x, item.location.y],
@@ -166,3 +179,30 @@ def test_the_selected_district_can_be_queried_without_drawing(map_page):
         page, {"area": "major_district:1", "collections": list(shown)}
     )
     assert shown["budget-proposals"] >= 1 and shown["cases"] >= 1
+
+
+def test_a_low_zoom_map_draws_counts_and_says_how_many_items_it_holds(
+    map_page, map_items
+):
+    page = map_page
+    page.evaluate("window.piiri.map.setView([60.19, 24.99], 11, {animate: false})")
+    page.check("#layer-cases")
+    wait_for_features(page, 2)
+    cells = page.evaluate(
+        "Object.values(window.piiri.layers.active.cases._vectorTiles).flatMap("
+        "tile => Object.values(tile._features).map(f => f.feature.properties))"
+    )
+    assert cells and all("count" in c and "id" not in c for c in cells)
+    labels = page.locator(".cell-count")
+    expect(labels.first).to_be_visible()
+    assert sum(int(text) for text in labels.all_inner_texts()) == 2
+    expect(page.locator("#map-count")).to_have_text("In this view: Cases 2.")
+    assert page.locator("#map-count").get_attribute("aria-live") == "polite"
+    page.screenshot(path="/tmp/aggregate-map-z11.png")
+    # Clicking a cell zooms in towards the points.
+    box = labels.first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    deadline = time.monotonic() + 10
+    while page.evaluate("window.piiri.map.getZoom()") != 13:
+        assert time.monotonic() < deadline, "a click on a cell did not zoom in"
+        page.wait_for_timeout(100)

@@ -312,6 +312,12 @@ def test_every_json_operation_answers_its_typed_schema(walk, documents, monkeypa
         ogc("GET", "/collections/{collectionId}/queryables", at={"collectionId": name})
         ogc("GET", "/collections/{collectionId}/items", at={"collectionId": name})
         ogc("GET", "/tiles/{collectionId}.json", at={"collectionId": name})
+    # A tile's JSON answers are its errors: an empty tile (204) walks it.
+    ogc(
+        "GET",
+        "/tiles/{collectionId}/{z}/{x}/{y}.pbf",
+        at={"collectionId": "cases", "z": 10, "x": 0, "y": 0},
+    )
     ogc(
         "GET",
         "/collections/{collectionId}/items/{featureId}",

@@ -414,6 +414,7 @@
     // no items, and each of their empty tiles would still be a request.
     this.bounds = bounds.isValid() ? bounds.pad(0.05) : null;
     this.active = {};
+    this.labels = {};
     this.defs = {};
     var self = this;
     map.createPane("piiri-features").style.zIndex = 450;
@@ -430,7 +431,8 @@
       });
     });
     this.timer = null;
-    map.on("moveend", function () { self.scheduleList(); });
+    this.countTimer = null;
+    map.on("moveend", function () { self.scheduleList(); self.scheduleCount(); });
   }
 
   /* One in-view list request per layer after a burst of changes (layers
@@ -439,6 +441,17 @@
     var self = this;
     window.clearTimeout(this.timer);
     this.timer = window.setTimeout(function () { self.listInView(); }, 250);
+  };
+
+  /* Items a layer's loaded tiles at the map's zoom draw: a cell's count,
+   * one per point (for tests). */
+  Layers.prototype.itemCount = function (name) {
+    var grid = this.active[name];
+    var count = 0;
+    if (grid) eachFeature(this.map, grid, function (feature) {
+      count += feature.properties.count === undefined ? 1 : feature.properties.count;
+    });
+    return count;
   };
 
   /* Features drawn by a layer's loaded tiles (for tests and the bench). */
@@ -460,15 +473,55 @@
     return params;
   };
 
+  /* A cell of an aggregated tile: its circle grows with the log of its
+   * count and stays inside its 32 px cell. */
+  function cellRadius(count) {
+    return Math.min(14, 8 + 1.5 * Math.log(count) / Math.LN10);
+  }
+
+  function formatCount(count) {
+    return Number(count).toLocaleString(config.language);
+  }
+
+  // "12K" on a circle: a label must fit its 32 px cell.
+  var compact = new Intl.NumberFormat(config.language, { notation: "compact", maximumFractionDigits: 1 });
+
+  /* Features of the grid's tiles at the map's zoom, with their tile. */
+  function eachFeature(map, grid, callback) {
+    var zoom = map.getZoom();
+    Object.keys(grid._vectorTiles || {}).forEach(function (key) {
+      var coords = key.split(":").map(Number);
+      if (coords[2] !== zoom) return;
+      var features = grid._vectorTiles[key]._features || {};
+      var ids = Object.keys(features);
+      ids.forEach(function (id) { callback(features[id].feature, coords, ids.length); });
+    });
+  }
+
+  /* A feature's position in the map's pixel space at its tile's zoom. */
+  function globalPixel(feature, coords, tileSize) {
+    return L.point(coords[0] * tileSize + feature._point.x, coords[1] * tileSize + feature._point.y);
+  }
+
   Layers.prototype.show = function (def, on) {
     var map = this.map;
     var self = this;
     if (this.active[def.name]) map.removeLayer(this.active[def.name]);
+    if (this.labels[def.name]) map.removeLayer(this.labels[def.name]);
     delete this.active[def.name];
+    delete this.labels[def.name];
     if (on) {
-      var style = {};
-      style[def.name] = {
+      var pointStyle = {
         radius: 6, weight: 1.5, color: "#ffffff", fill: true, fillColor: def.colour, fillOpacity: 0.9
+      };
+      var style = {};
+      // Below the aggregation zoom a tile holds counts per grid cell.
+      style[def.name] = function (properties) {
+        if (properties.count === undefined) return pointStyle;
+        return {
+          radius: cellRadius(properties.count), weight: 2, color: "#ffffff",
+          fill: true, fillColor: def.colour, fillOpacity: 0.85
+        };
       };
       var tileParams = this.filters(def);
       tileParams.limit = config.tileLimit;
@@ -478,6 +531,7 @@
       // The layer's data version: such tiles are cached for ever, and one
       // of an older version redirects to the current one (maps/tiles.py).
       if (def.version) tileParams.v = def.version;
+      var cells = 0;
       var grid = L.vectorGrid.protobuf(def.tiles + queryString(tileParams), {
         pane: "piiri-features",
         // Canvas, not SVG: a city-wide view can hold tens of thousands of
@@ -487,18 +541,119 @@
         maxNativeZoom: 18,
         bounds: this.bounds,
         vectorTileLayerStyles: style,
-        getFeatureId: function (feature) { return feature.properties.id; }
+        getFeatureId: function (feature) {
+          var id = feature.properties.id;
+          return id === undefined ? "cell-" + (cells += 1) : id;
+        }
       });
+      var labels = L.layerGroup();
+      var byTile = {};
       grid.on("click", function (event) {
         var latlng = event.latlng || map.mouseEventToLatLng(event.originalEvent);
+        if (event.layer.properties.count !== undefined) {
+          map.setView(latlng, Math.min(map.getZoom() + 2, config.aggregateBelowZoom));
+          return;
+        }
         self.open(def, event.layer.properties.id, latlng, false);
       });
+      grid.on("tileload", function (event) {
+        patchPointFeatures(grid);
+        var key = grid._tileCoordsToKey(event.coords);
+        var markers = [];
+        var tileSize = grid.getTileSize().x;
+        var features = (grid._vectorTiles[key] || {})._features || {};
+        Object.keys(features).forEach(function (id) {
+          var feature = features[id].feature;
+          if (feature.properties.count === undefined) return;
+          var coords = [event.coords.x, event.coords.y, event.coords.z];
+          var latlng = map.unproject(globalPixel(feature, coords, tileSize), event.coords.z);
+          var marker = L.marker(latlng, {
+            icon: L.divIcon({ className: "cell-count", html: "", iconSize: null }),
+            interactive: false,
+            keyboard: false
+          });
+          marker.on("add", function () {
+            var node = marker.getElement();
+            node.textContent = compact.format(feature.properties.count);
+            node.setAttribute("aria-hidden", "true");
+          });
+          markers.push(marker.addTo(labels));
+        });
+        byTile[key] = markers;
+      });
+      grid.on("tileunload", function (event) {
+        var key = grid._tileCoordsToKey(event.coords);
+        (byTile[key] || []).forEach(function (marker) { labels.removeLayer(marker); });
+        delete byTile[key];
+      });
       grid.addTo(map);
-      grid.on("tileload", function () { patchPointFeatures(grid); });
-      grid.on("load", function () { map.getContainer().setAttribute("data-tiles-" + def.name, "loaded"); });
+      labels.addTo(map);
+      grid.on("load", function () {
+        map.getContainer().setAttribute("data-tiles-" + def.name, "loaded");
+        self.scheduleCount();
+      });
       this.active[def.name] = grid;
+      this.labels[def.name] = labels;
     }
     this.scheduleList();
+    this.scheduleCount();
+  };
+
+  /* How many items of each layer the view holds, from the tiles already
+   * drawn: a cell counts when its items' mean lies in view ("about" when a
+   * cell with items crosses the view's edge); points count one each ("at
+   * least" when a tile is full and points are stacked). */
+  Layers.prototype.countInView = function () {
+    var map = this.map;
+    var out = document.getElementById("map-count");
+    if (!out) return;
+    var names = Object.keys(this.active);
+    if (!names.length) { out.textContent = ""; return; }
+    var self = this;
+    if (names.some(function (name) { return self.active[name].isLoading(); })) {
+      out.textContent = text.counting;
+      return;
+    }
+    var zoom = map.getZoom();
+    var view = map.getPixelBounds();
+    var capped = false;
+    var parts = names.map(function (name) {
+      var grid = self.active[name];
+      var tileSize = grid.getTileSize().x;
+      var cellSize = tileSize / config.aggregateCells;
+      var total = 0;
+      var inexact = false;
+      var full = false;
+      eachFeature(map, grid, function (feature, coords, inTile) {
+        var at = globalPixel(feature, coords, tileSize);
+        if (feature.properties.count === undefined) {
+          if (view.contains(at)) total += 1;
+          if (inTile >= config.tileLimit) full = true;
+          return;
+        }
+        var corner = L.point(
+          coords[0] * tileSize + Math.floor(feature._point.x / cellSize) * cellSize,
+          coords[1] * tileSize + Math.floor(feature._point.y / cellSize) * cellSize
+        );
+        var cell = L.bounds(corner, corner.add([cellSize, cellSize]));
+        if (view.contains(at)) total += feature.properties.count;
+        if (view.intersects(cell) && !view.contains(cell)) inexact = true;
+      });
+      var shown = formatCount(total);
+      if (full) shown = text.atLeast.replace("%s", shown);
+      else if (inexact) shown = text.about.replace("%s", shown);
+      capped = capped || full;
+      return self.defs[name].title + " " + shown;
+    });
+    out.textContent = text.mapCount.replace("%s", parts.join(", ")) +
+      (capped ? " " + text.tileCapped.replace("%s", formatCount(config.tileLimit)) : "");
+    out.setAttribute("data-zoom", String(zoom));
+  };
+
+  Layers.prototype.scheduleCount = function () {
+    var self = this;
+    window.clearTimeout(this.countTimer);
+    this.countTimer = window.setTimeout(function () { self.countInView(); }, 300);
   };
 
   Layers.prototype.open = function (def, id, latlng, focus) {
