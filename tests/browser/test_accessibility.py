@@ -30,6 +30,7 @@ PAGES = {
 SIGNED_IN_PAGES = {
     "coordinator": "/{lang}/coordinator/",
     "forum-new": "/{lang}/coordinator/forums/new",
+    "custom-area-new": "/{lang}/coordinator/areas/new",
     "since-last-visit": "/{lang}/news/",
 }
 
@@ -72,6 +73,8 @@ def check(page, axe, path, lang, **more):
     page.goto(path.format(lang=lang, facility=facility.pk, case=case.pk, **more))
     if page.locator("[data-piiri-map]").count():
         page.wait_for_selector("[data-piiri-map][data-ready=true]")
+    if page.locator("[data-piiri-area-map]").count():
+        page.wait_for_selector("[data-piiri-area-map][data-ready=true]")
     assert page.locator("html").get_attribute("lang") == lang
     assert serious_violations(axe, page) == []
 

@@ -2,6 +2,7 @@
 Chromium: schedule, agenda (a case and a budget proposal), minutes; then
 the meeting's page and its calendar file."""
 
+import json
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -19,7 +20,7 @@ from icalendar import Calendar
 
 from cases.models import BudgetProposal, Case
 from cases.services.links import areas_link
-from districts.models import AuditLog, District
+from districts.models import AuditLog, CustomArea, District
 from districts.services import coordinator_assign
 from forums.models import Forum
 from forums.services import agenda_item_add, meeting_create, minutes_publish
@@ -77,6 +78,7 @@ def world(site, django_db_blocker):
             "coordinator": coordinator,
         }
         forum.delete()
+        CustomArea.objects.filter(owner=coordinator).delete()
         case.delete()
         proposal.delete()
         coordinator.area_assignments.all().delete()
@@ -172,3 +174,36 @@ def test_the_forum_and_meeting_pages_are_accessible(page, world, axe, lang):
     page.goto(f"/{lang}/meetings/{world['autumn'].pk}/")
     assert page.locator("h1").inner_text() == "TESTI: Syksyn asukasilta"
     assert serious_violations(axe, page) == []
+
+
+def test_a_coordinator_draws_a_public_area_inside_their_area(page, world, site):
+    page.context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": world["session"],
+                "domain": urlsplit(site).hostname,
+                "path": "/",
+            }
+        ]
+    )
+    page.goto("/fi/coordinator/areas/new")
+    page.wait_for_selector("[data-piiri-area-map][data-ready=true]")
+    # The map is fitted to Kluuvi, the coordinator's area: a small square
+    # around its middle lies inside it.
+    box = page.locator("[data-piiri-area-map]").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.get_by_role("button", name="Aloita piirtäminen").click()
+    for dx, dy in [(-15, -15), (15, -15), (15, 15), (-15, 15), (-15, -15)]:
+        page.mouse.click(x + dx, y + dy)
+    drawn = json.loads(page.input_value("#id_boundary"))
+    assert drawn["type"] == "Polygon"
+    assert len(drawn["coordinates"][0]) == 5  # four corners, closed
+    page.fill("#id_name_fi", "TESTI: Kluuvin kortteli")
+    page.check("#id_is_public")
+    page.get_by_role("button", name="Tallenna alue").click()
+    page.wait_for_url("**/fi/custom-areas/*/")
+    assert page.locator("h1").inner_text().startswith("TESTI: Kluuvin kortteli")
+    area = CustomArea.objects.get(name_fi="TESTI: Kluuvin kortteli")
+    kluuvi = District.objects.get(level="sub_district", code="020")
+    assert area.is_public and kluuvi.boundary.covers(area.boundary)

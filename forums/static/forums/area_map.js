@@ -31,6 +31,7 @@
   if (bounds.isValid()) map.fitBounds(bounds, { padding: [10, 10] });
   else if (!config.point) map.setView([60.1699, 24.9384], 11);
   if (config.draw) draw(map, config.draw);
+  container.setAttribute("data-ready", "true");
 
   function draw(map, options) {
     var field = document.getElementById(options.field);
