@@ -9,8 +9,10 @@ from django.db.models import Prefetch, QuerySet
 
 from budgeting.models import AreaBudget, Ballot, Phase, Plan, Round, Tally
 from budgeting.rules.allocation import METHOD
+from cases.models import BudgetProposal
 from districts.models import District
-from geo.geojson import feature_collection
+from geo.functions import SimplifyPreserveTopology
+from geo.geojson import feature_collection, features_json
 
 CITY_WIDE = "city-wide"
 
@@ -68,14 +70,15 @@ def allocation_table(round_: Round) -> dict[str, Any]:
     }
 
 
-def area_filter(code: str | None) -> dict[str, Any]:
-    """``area`` query value to a Plan filter: a major district's code or
-    "city-wide"."""
+def area_filter(code: str | None, *, field: str = "area") -> dict[str, Any]:
+    """``area`` query value to a filter on the major district ``field``
+    (a Plan's ``area``, a proposal's ``district``): a major district's code
+    or "city-wide"."""
     if code is None:
         return {}
     if code == CITY_WIDE:
-        return {"area__isnull": True}
-    return {"area__code": checked_area_code(code)}
+        return {f"{field}__isnull": True}
+    return {f"{field}__code": checked_area_code(code)}
 
 
 def checked_area_code(code: str) -> str:
@@ -210,3 +213,60 @@ def selected_plans_geojson(
 ) -> str:
     plans = selected_plan_list(round_).filter(**area_filter(area))
     return feature_collection(plans, geometry="location", properties=RESULT_PROPERTIES)
+
+
+def proposal_browse(
+    round_: Round, *, area: str | None = None
+) -> QuerySet[BudgetProposal]:
+    """A round's proposals in one pool (see ``area_filter``), newest
+    first."""
+    return (
+        BudgetProposal.objects.filter(
+            round=round_, **area_filter(area, field="district")
+        )
+        .select_related("district")
+        .defer("description", "search_fi", "search_sv")
+        .order_by("-created_at", "-id")
+    )
+
+
+def proposals_submitted_by(user: Any) -> QuerySet[BudgetProposal]:
+    return (
+        BudgetProposal.objects.filter(submitted_by=user)
+        .select_related("district", "round")
+        .defer("search_fi", "search_sv")
+        .order_by("-created_at", "-id")
+    )
+
+
+def major_districts() -> QuerySet[District]:
+    return (
+        District.objects.at_level(District.Level.MAJOR_DISTRICT)
+        .defer("boundary")
+        .order_by("code")
+    )
+
+
+# Metres: under a pixel at the zoom a round's whole map is shown at.
+OUTLINE_TOLERANCE = 40.0
+
+
+def major_district_outlines() -> str:
+    """The major districts' land outlines, simplified, as a JSON array of
+    GeoJSON features: the budget pools, drawn under a round's map."""
+    rows = (
+        District.objects.at_level(District.Level.MAJOR_DISTRICT)
+        .on_land()
+        .annotate(outline=SimplifyPreserveTopology("boundary", OUTLINE_TOLERANCE))
+        .order_by("code")
+    )
+    return features_json(
+        rows, geometry="outline", properties=["code", "name_fi", "name_sv", "name_en"]
+    )
+
+
+def located_features(rows: QuerySet, *, properties: list[str]) -> str:
+    """``rows`` that have a point, as a JSON array of GeoJSON features."""
+    return features_json(
+        rows.filter(location__isnull=False), geometry="location", properties=properties
+    )

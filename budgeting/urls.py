@@ -1,6 +1,6 @@
 from django.urls import path
 
-from budgeting import apis, views
+from budgeting import apis, pages, views
 
 app_name = "budgeting"
 
@@ -48,4 +48,20 @@ urlpatterns = [
 page_urlpatterns = [
     path("budgeting/", views.rounds_page, name="rounds"),
     path("budgeting/rounds/<int:number>/", views.round_page, name="round"),
+    path(
+        "budgeting/rounds/<int:number>/propose/",
+        pages.propose_page,
+        name="propose",
+    ),
+    path(
+        "budgeting/rounds/<int:number>/proposals/",
+        pages.proposals_page,
+        name="proposals",
+    ),
+    path(
+        "budgeting/rounds/<int:number>/results/",
+        pages.results_page,
+        name="results",
+    ),
+    path("budgeting/my-proposals/", pages.my_proposals_page, name="my-proposals"),
 ]

@@ -9,25 +9,19 @@ page shows them at; the full boundaries stay available from the APIs.
 import json
 from typing import Any
 
-from django.contrib.gis.db.models import GeometryField
-from django.contrib.gis.db.models.functions import GeoFunc, PointOnSurface, Transform
+from django.contrib.gis.db.models.functions import PointOnSurface, Transform
 from django.db.models import FloatField, Func, QuerySet
 from django.urls import reverse
 from django.utils.translation import get_language
 
 from districts.models import District
 from geo import srid
+from geo.functions import SimplifyPreserveTopology
 from geo.geojson import features_json
 
 # Metres in the storage CRS; 25 m is under a pixel at the city-wide zoom.
 CITY_TOLERANCE = 25.0
 AREA_TOLERANCE = 5.0
-
-
-class SimplifyPreserveTopology(GeoFunc):
-    function = "ST_SimplifyPreserveTopology"
-    arity = 2
-    output_field = GeometryField(srid=srid.STORAGE)
 
 
 def area_url(level: str, code: str) -> str:

@@ -3,6 +3,7 @@
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -26,7 +27,11 @@ def proposal_submit(
         raise round_refused(Problem("unknown_round", f"No budgeting round {round}."))
     if problem := round_.proposal_problem(timezone.localdate(now or timezone.now())):
         raise round_refused(problem)
-    return proposal_create(round=round_.number, **fields)
+    return proposal_create(
+        round=round_.number,
+        submitted_by=actor if isinstance(actor, User) else None,
+        **fields,
+    )
 
 
 def round_refused(problem: Problem) -> ValidationError:

@@ -2,6 +2,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import uuid4
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -25,6 +26,7 @@ def proposal_create(
     custom_area: CustomArea | None = None,
     estimated_cost: Decimal | int | str | None = None,
     status: str = BudgetProposal.Status.SUBMITTED,
+    submitted_by: User | None = None,
 ) -> BudgetProposal:
     """A proposal to round number ``round`` for the budget of the major
     district with code ``district``, or a city-wide one when ``district``
@@ -40,6 +42,7 @@ def proposal_create(
         custom_area=custom_area,
         estimated_cost=estimated_cost,
         status=status,
+        submitted_by=submitted_by,
         location=checked_location(location, points_only=True),
     )
     # Proposals made here have no OmaStadi id; a random one keeps

@@ -22,7 +22,14 @@ SECTIONS = (
     (
         "budgeting-pages:rounds",
         _("Participatory budgeting"),
-        {"budgeting-pages:rounds", "budgeting-pages:round"},
+        {
+            "budgeting-pages:rounds",
+            "budgeting-pages:round",
+            "budgeting-pages:propose",
+            "budgeting-pages:proposals",
+            "budgeting-pages:results",
+            "budgeting-pages:my-proposals",
+        },
     ),
     ("forum-pages:list", _("Forums and meetings"), {"forum-pages:list"}),
     (
