@@ -24,7 +24,7 @@ from leaflet.templatetags.leaflet_tags import leaflet_map
 
 from budgeting import selectors, services
 from budgeting.forms import ProposalForm
-from budgeting.models import Phase, Round
+from budgeting.models import Phase, Plan, Round
 from districts.models import District
 from districts.selectors import locate
 from geo.points import point_at
@@ -59,6 +59,7 @@ def _map_config(**extra: Any) -> dict[str, Any]:
             "searching": _("Searching…"),
             "choose": _("Put the marker in %(name)s"),
             "open": _("Open the page"),
+            "plan": _("Plan %(id)s"),
         },
         **extra,
     }
@@ -231,6 +232,10 @@ def results_page(request: HttpRequest, number: int) -> HttpResponse:
             "config": _map_config(
                 mode="results",
                 url=reverse("budgeting:results-geojson", args=[round_.number]),
+                statuses={
+                    **dict(Plan.Implementation.choices),
+                    "": _("not reported"),
+                },
             ),
         },
     )

@@ -1,8 +1,11 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
-from cases.models import Case, Facility
+from budgeting import services
+from budgeting.models import Phase, Round
+from cases.models import BudgetProposal, Case, Facility
 from tests.browser.conftest import serious_violations, sign_in
 
 PAGES = {
@@ -19,6 +22,10 @@ PAGES = {
     "report": "/{lang}/areas/district/301/report/",
     "budgeting": "/{lang}/budgeting/",
     "round": "/{lang}/budgeting/rounds/1/",
+    "propose-closed": "/{lang}/budgeting/rounds/1/propose/",
+    "proposals": "/{lang}/budgeting/rounds/1/proposals/?area=3",
+    "plans": "/{lang}/budgeting/rounds/1/proposals/?show=plans&page=2",
+    "results": "/{lang}/budgeting/rounds/1/results/",
     "forums": "/{lang}/forums/",
     "login": "/{lang}/accounts/login/",
     "initiatives": "/{lang}/initiatives/",
@@ -31,7 +38,35 @@ SIGNED_IN_PAGES = {
     "coordinator": "/{lang}/coordinator/",
     "forum-new": "/{lang}/coordinator/forums/new",
     "since-last-visit": "/{lang}/news/",
+    "propose": "/{lang}/budgeting/rounds/{open_round}/propose/",
+    "my-proposals": "/{lang}/budgeting/my-proposals/",
 }
+OPEN_ROUND = 942
+
+
+@pytest.fixture(scope="module")
+def proposal_round(site, staff_user, django_db_blocker):
+    """A synthetic round (not OmaStadi data) taking proposals today, with
+    one proposal by the signed-in user, for the module."""
+    today = timezone.localdate()
+    with django_db_blocker.unblock():
+        round_ = services.round_create(
+            number=OPEN_ROUND,
+            name="Test round 942",
+            total_amount=1_500_000,
+            phases={Phase.Kind.PROPOSALS: (today, today + dt.timedelta(days=9))},
+            allocate_now=False,
+        )
+        services.proposal_submit(
+            actor=staff_user,
+            round=OPEN_ROUND,
+            title="Lisää roska-astioita rannalle",
+            district="1",
+            estimated_cost=2_400,
+        )
+        yield round_
+        BudgetProposal.objects.filter(round=round_).delete()
+        Round.objects.filter(pk=round_.pk).delete()
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +104,15 @@ def followed(staff_user, django_db_blocker):
 def check(page, axe, path, lang, **more):
     facility = Facility.objects.exclude(location=None).order_by("id").first()
     case = Case.objects.exclude(links=[]).exclude(location=None).order_by("id").first()
-    page.goto(path.format(lang=lang, facility=facility.pk, case=case.pk, **more))
+    page.goto(
+        path.format(
+            lang=lang,
+            facility=facility.pk,
+            case=case.pk,
+            open_round=OPEN_ROUND,
+            **more,
+        )
+    )
     if page.locator("[data-piiri-map]").count():
         page.wait_for_selector("[data-piiri-map][data-ready=true]")
     assert page.locator("html").get_attribute("lang") == lang
@@ -87,7 +130,7 @@ def test_axe_finds_no_serious_violation(
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 @pytest.mark.parametrize("name", list(SIGNED_IN_PAGES))
 def test_axe_finds_no_serious_violation_signed_in(
-    page, axe, staff_user, followed, name, lang
+    page, axe, staff_user, followed, proposal_round, budgeting_rounds, name, lang
 ):
     sign_in(page, staff_user, lang=lang)
     check(page, axe, SIGNED_IN_PAGES[name], lang, **followed)

@@ -7,7 +7,7 @@
   if (!source) return;
   var config = JSON.parse(source.textContent);
   var text = config.strings;
-  var POOL_STYLE = { color: "#1a4f8b", weight: 1.5, fillColor: "#1a4f8b", fillOpacity: 0.04, interactive: false };
+  var POOL_STYLE = { color: "#1a4f8b", weight: 1.5, fillColor: "#1a4f8b", fillOpacity: 0.04 };
   var STATUS_COLOURS = { planned: "#1a4f8b", in_progress: "#b35900", done: "#1e7b34", "": "#595959" };
   // Arrow keys move the marker this many pixels on screen.
   var STEP = 10;
@@ -34,7 +34,10 @@
   }
 
   function popupFor(props) {
-    var box = el("div", { class: "piiri-popup" }, [el("h2", { text: props.title || "" })]);
+    var box = el("div", { class: "piiri-popup" }, [el("h2", { text: props.title || format(text.plan, { id: props.source_id || "" }) })]);
+    if (props.implementation_status !== undefined) {
+      box.appendChild(el("p", { text: config.statuses[props.implementation_status || ""] }));
+    }
     if (props.url) box.appendChild(el("a", { href: props.url, class: "popup-link", text: text.open }));
     return box;
   }
@@ -149,8 +152,7 @@
   function init(map) {
     map.getContainer().classList.add("piiri-map", "no-basemap");
     localiseControls(map);
-    var pools = L.geoJSON(config.outlines, { style: POOL_STYLE }).addTo(map);
-    if (pools.getBounds().isValid()) map.fitBounds(pools.getBounds(), { animate: false });
+    L.geoJSON(config.outlines, { style: POOL_STYLE, interactive: false }).addTo(map);
     if (config.mode === "pick") {
       var picker = new Picker(map);
       setupSearch(map, picker);
