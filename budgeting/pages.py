@@ -76,8 +76,7 @@ def propose_page(request: HttpRequest, number: int) -> HttpResponse:
     """The proposal form while the round takes proposals; otherwise the
     page says when it does (and a POST is refused by the service)."""
     round_ = _round_or_404(number)
-    today = timezone.localdate()
-    closed = round_.proposal_problem(today) is not None
+    closed = round_.proposal_problem(timezone.localdate()) is not None
     form = ProposalForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -108,7 +107,6 @@ def propose_page(request: HttpRequest, number: int) -> HttpResponse:
             "round": round_,
             "form": form,
             "closed": closed,
-            "today": today,
             **_proposal_rules(round_),
             "config": _map_config(
                 mode="pick", search=reverse("pages:search"), point=_point_of(form)

@@ -1,12 +1,12 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from budgeting import services
-from budgeting.models import Phase, Round
+from budgeting.models import Round
 from cases.models import BudgetProposal, Case, Facility
 from tests.browser.conftest import serious_violations, sign_in
+from tests.budgeting.conftest import proposal_round
 
 PAGES = {
     "map": "/{lang}/",
@@ -45,18 +45,11 @@ OPEN_ROUND = 942
 
 
 @pytest.fixture(scope="module")
-def proposal_round(site, staff_user, django_db_blocker):
+def round_with_my_proposal(site, staff_user, django_db_blocker):
     """A synthetic round (not OmaStadi data) taking proposals today, with
     one proposal by the signed-in user, for the module."""
-    today = timezone.localdate()
     with django_db_blocker.unblock():
-        round_ = services.round_create(
-            number=OPEN_ROUND,
-            name="Test round 942",
-            total_amount=1_500_000,
-            phases={Phase.Kind.PROPOSALS: (today, today + dt.timedelta(days=9))},
-            allocate_now=False,
-        )
+        round_ = proposal_round(OPEN_ROUND)
         services.proposal_submit(
             actor=staff_user,
             round=OPEN_ROUND,
@@ -130,7 +123,14 @@ def test_axe_finds_no_serious_violation(
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 @pytest.mark.parametrize("name", list(SIGNED_IN_PAGES))
 def test_axe_finds_no_serious_violation_signed_in(
-    page, axe, staff_user, followed, proposal_round, budgeting_rounds, name, lang
+    page,
+    axe,
+    staff_user,
+    followed,
+    round_with_my_proposal,
+    budgeting_rounds,
+    name,
+    lang,
 ):
     sign_in(page, staff_user, lang=lang)
     check(page, axe, SIGNED_IN_PAGES[name], lang, **followed)

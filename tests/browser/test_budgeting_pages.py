@@ -3,86 +3,55 @@ by clicking a point on the map while the round takes proposals, and is
 refused when it does not; the place can also be found by name and moved
 with the arrow keys."""
 
-import datetime as dt
 import re
 
 import pytest
-from django.utils import timezone
 
-from budgeting import services
-from budgeting.models import Phase, Round
+from budgeting.models import Round
 from cases.models import BudgetProposal
 from districts.selectors import locate
 from geo.points import point_at
 from tests.browser.conftest import OUTPUT
-from tests.browser.test_sign_in import ProviderGuard
+from tests.browser.test_sign_in import provider_page
+from tests.budgeting.conftest import proposal_round
 from tests.oidc import DEMO_RESIDENT, oidc, oidc_provider
 
-__all__ = ["oidc", "oidc_provider"]
+__all__ = ["oidc", "oidc_provider", "provider_page"]
 
 OPEN_ROUND = 941
 
 
 @pytest.fixture(scope="module")
 def taking_proposals(site, django_db_blocker):
-    """A synthetic round (not OmaStadi data) whose proposal phase is open
-    today, for the module; its proposals go with it."""
-    today = timezone.localdate()
+    """A round taking proposals today, for the module; its proposals go
+    with it."""
     with django_db_blocker.unblock():
-        round_ = services.round_create(
-            number=OPEN_ROUND,
-            name="Testikierros 941",
-            total_amount=2_000_000,
-            phases={
-                Phase.Kind.PROPOSALS: (today - dt.timedelta(days=2), today),
-                Phase.Kind.VOTING: (
-                    today + dt.timedelta(days=20),
-                    today + dt.timedelta(days=34),
-                ),
-            },
-            allocate_now=False,
-        )
+        round_ = proposal_round(OPEN_ROUND)
         yield round_
         BudgetProposal.objects.filter(round=round_).delete()
         Round.objects.filter(pk=round_.pk).delete()
 
 
-@pytest.fixture
-def resident_page(browser, site, oidc, request):
-    guard = ProviderGuard(site, oidc["OIDC_OP_ISSUER"])
-    context = browser.new_context(
-        base_url=site, locale="fi-FI", viewport={"width": 1280, "height": 1000}
-    )
-    context.set_default_timeout(10_000)
-    context.route("**/*", guard.route)
-    page = context.new_page()
-    page.on("pageerror", lambda error: guard.errors.append(str(error)))
-    yield page
-    OUTPUT.mkdir(exist_ok=True)
-    page.screenshot(path=OUTPUT / f"{request.node.name}.png", full_page=True)
-    context.close()
-    assert guard.foreign == [], f"requests left the test hosts: {guard.foreign}"
-    assert guard.errors == [], f"JavaScript errors: {guard.errors}"
-
-
-def sign_in_from(page, oidc):
+def open_the_form_signed_in(page, oidc):
+    """The proposal form, reached signed out and signed in from its own
+    link through the provider, as a resident would."""
+    propose = f"/fi/budgeting/rounds/{OPEN_ROUND}/propose/"
+    page.goto(propose)
     page.get_by_role("link", name="Kirjaudu sisään tehdäksesi ehdotuksen").click()
     page.get_by_role("link", name="Tunnistaudu vahvasti").click()
     page.wait_for_url(
         re.compile(re.escape(oidc["OIDC_OP_ISSUER"]) + "/oauth2/authorize")
     )
     page.get_by_role("button", name=DEMO_RESIDENT).click()
+    page.wait_for_url(f"**{propose}")
+    page.wait_for_selector("[data-piiri-map][data-ready=true]")
 
 
 def test_a_resident_proposes_by_clicking_the_map_and_is_refused_outside_the_phase(
-    resident_page, oidc, taking_proposals
+    provider_page, oidc, taking_proposals
 ):
-    page = resident_page
-    propose = f"/fi/budgeting/rounds/{OPEN_ROUND}/propose/"
-    page.goto(propose)
-    sign_in_from(page, oidc)
-    page.wait_for_url(f"**{propose}")
-    page.wait_for_selector("[data-piiri-map][data-ready=true]")
+    page = provider_page
+    open_the_form_signed_in(page, oidc)
 
     page.get_by_label("Otsikko").fill("Juomapiste puistoon")
     page.get_by_label("Kuvaus").fill("Vesipiste lenkkeilijöille ja koirille.")
@@ -123,14 +92,10 @@ def test_a_resident_proposes_by_clicking_the_map_and_is_refused_outside_the_phas
 
 
 def test_the_place_can_be_found_by_name_and_moved_with_the_keyboard(
-    resident_page, oidc, taking_proposals
+    provider_page, oidc, taking_proposals
 ):
-    page = resident_page
-    propose = f"/fi/budgeting/rounds/{OPEN_ROUND}/propose/"
-    page.goto(propose)
-    sign_in_from(page, oidc)
-    page.wait_for_url(f"**{propose}")
-    page.wait_for_selector("[data-piiri-map][data-ready=true]")
+    page = provider_page
+    open_the_form_signed_in(page, oidc)
 
     page.get_by_label("Hae paikkaa nimellä").fill("Kallio")
     page.keyboard.press("Enter")

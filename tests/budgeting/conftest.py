@@ -53,6 +53,30 @@ def open_round(number=9001, **rules):
     )
 
 
+def proposal_round(number=920):
+    """A synthetic round (not OmaStadi data) whose proposal phase is open
+    today (it started three days ago), voting a month later."""
+    today = timezone.localdate()
+    return services.round_create(
+        number=number,
+        name=f"Test round {number}",
+        total_amount=1_000_000,
+        phases={
+            Phase.Kind.PROPOSALS: (today - dt.timedelta(days=3), today),
+            Phase.Kind.VOTING: (
+                today + dt.timedelta(days=30),
+                today + dt.timedelta(days=44),
+            ),
+        },
+        allocate_now=False,
+    )
+
+
+@pytest.fixture
+def taking_proposals(db):
+    return proposal_round()
+
+
 def move_to_results(round_):
     """Move a round on: voting ended yesterday, the results phase (and so
     counting and the exports) opens today."""

@@ -31,25 +31,6 @@ FORM = {
 }
 
 
-@pytest.fixture
-def taking_proposals(db):
-    """A synthetic round whose proposal phase is open today (not OmaStadi
-    data)."""
-    return services.round_create(
-        number=930,
-        name="Test round 930",
-        total_amount=1_000_000,
-        phases={
-            Phase.Kind.PROPOSALS: (TODAY - dt.timedelta(days=3), TODAY),
-            Phase.Kind.VOTING: (
-                TODAY + dt.timedelta(days=30),
-                TODAY + dt.timedelta(days=44),
-            ),
-        },
-        allocate_now=False,
-    )
-
-
 def propose_url(round_number, lang="en"):
     return f"/{lang}/budgeting/rounds/{round_number}/propose/"
 

@@ -17,24 +17,6 @@ PROPOSALS = "/api/v1/proposals/"
 BODY = {"title": "Lisää penkkejä", "district": "7"}
 
 
-@pytest.fixture
-def taking_proposals(db):
-    """A synthetic round whose proposal phase is open today."""
-    return services.round_create(
-        number=920,
-        name="Test round 920",
-        total_amount=1_000_000,
-        phases={
-            Phase.Kind.PROPOSALS: (TODAY - dt.timedelta(days=3), TODAY),
-            Phase.Kind.VOTING: (
-                TODAY + dt.timedelta(days=30),
-                TODAY + dt.timedelta(days=44),
-            ),
-        },
-        allocate_now=False,
-    )
-
-
 def post(client, round_number):
     return client.post(PROPOSALS, {**BODY, "round": round_number}, "application/json")
 
