@@ -1,6 +1,8 @@
 """Writes and the rules they enforce: allocation, ballots, tallies, results."""
 
 from budgeting.services.ballots import (
+    ballot_of,
+    ballot_rule,
     ballot_submit,
     normalised_receipt,
     voter_digest,
@@ -16,6 +18,8 @@ from budgeting.services.rounds import (
 from budgeting.services.tallies import tally_compute
 
 __all__ = [
+    "ballot_of",
+    "ballot_rule",
     "ballot_submit",
     "normalised_receipt",
     "plan_create",

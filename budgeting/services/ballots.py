@@ -76,6 +76,18 @@ def voter_for(identity: VoterIdentity, home: District) -> Voter:
     return voter
 
 
+def ballot_of(round_: Round, identity: VoterIdentity) -> Ballot | None:
+    """The ballot this voter has cast in the round, if any: the one that
+    makes ``ballot_submit`` refuse another as a duplicate."""
+    return (
+        Ballot.objects.filter(
+            round=round_, voter__digest=voter_digest(identity.identifier)
+        )
+        .prefetch_related("choices__plan__area")
+        .first()
+    )
+
+
 def duplicate_message(existing: Ballot) -> str:
     if existing.channel == Ballot.Channel.PAPER:
         return (
