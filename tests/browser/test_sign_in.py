@@ -3,36 +3,16 @@ provider (scripts/oidc): Piiri's sign-in page, the provider's own form, the
 callback, and the provider's sign-out. Every other host stays blocked."""
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.conftest import OUTPUT, Guard, serious_violations
+from tests.browser.conftest import OUTPUT, serious_violations
+from tests.browser.provider import ProviderGuard
 from tests.oidc import DEMO_RESIDENT, oidc, oidc_provider
 
 __all__ = ["oidc", "oidc_provider"]
 
 pytestmark = pytest.mark.browser
-
-
-class ProviderGuard(Guard):
-    """Blocks every other host, as Guard does. The provider's own pages ask
-    a CDN for their stylesheet: that request is blocked too, but it is the
-    provider's, not Piiri's, so it is not counted against the page."""
-
-    def __init__(self, site: str, issuer: str):
-        super().__init__(site, issuer)
-        self.issuer_host = urlsplit(issuer).netloc
-
-    def route(self, route):
-        try:
-            on_provider = urlsplit(route.request.frame.url).netloc == self.issuer_host
-        except Exception:  # a request with no frame (a service worker)
-            on_provider = False
-        if on_provider and urlsplit(route.request.url).netloc not in self.hosts:
-            route.abort()
-        else:
-            super().route(route)
 
 
 @pytest.fixture
