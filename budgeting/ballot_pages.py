@@ -232,9 +232,8 @@ def receipt_page(request: HttpRequest) -> HttpResponse:
     if len(code) > RECEIPT_MAX_LENGTH:
         context["error"] = _("A receipt code is 12 letters and digits.")
         return render(request, "budgeting/receipt.html", context, status=400)
-    ballot = selectors.ballot_by_receipt(services.normalised_receipt(code))
-    context["ballot"] = ballot
+    # A code that names no ballot is an answer to the question, as a search
+    # without hits is (the API answers 404).
+    context["ballot"] = selectors.ballot_by_receipt(services.normalised_receipt(code))
     context["checked"] = True
-    return render(
-        request, "budgeting/receipt.html", context, status=200 if ballot else 404
-    )
+    return render(request, "budgeting/receipt.html", context)
