@@ -1,16 +1,25 @@
-"""A resident votes in Chromium, end to end through the local OpenID Connect
-provider: sign in, choose plans under a live budget bar that keeps an
-over-budget choice out, see and check the receipt, sign out; signed in
-again as the same person, they cannot vote twice."""
+"""A resident takes part in Chromium, end to end through the local OpenID
+Connect provider: sign in, propose with a point picked on the map while the
+round takes proposals (refused once it does not), choose plans under a live
+budget bar that keeps an over-budget choice out once voting opens, see and
+check the receipt, sign out; signed in again as the same person, they
+cannot vote twice."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 
 from budgeting.models import Ballot
+from cases.models import BudgetProposal
 from tests.browser.conftest import OUTPUT, serious_violations
 from tests.browser.provider import ProviderGuard, sign_in_through_provider
-from tests.browser.voting import create_voting_round, delete_round, plan_id
+from tests.browser.voting import (
+    create_voting_round,
+    delete_round,
+    move_to_voting,
+    plan_id,
+)
 from tests.oidc import DEMO_RESIDENT, oidc, oidc_provider
 
 __all__ = ["oidc", "oidc_provider"]
@@ -21,7 +30,7 @@ NUMBER = 9601
 @pytest.fixture(scope="module")
 def voting_round(site, django_db_blocker):
     with django_db_blocker.unblock():
-        round_ = create_voting_round(NUMBER)
+        round_ = create_voting_round(NUMBER, proposing=True)
         yield round_
         delete_round(round_)
 
@@ -49,25 +58,47 @@ def shot(page, name):
     page.screenshot(path=OUTPUT / f"voting-{name}.png", full_page=True)
 
 
-def crafted_vote(page, vote_path, *plans):
+def crafted_post(page, path, fields):
     """A POST made by hand, past the page's checks."""
     token = page.locator("input[name=csrfmiddlewaretoken]").first.input_value()
-    body = "&".join(
-        [f"csrfmiddlewaretoken={token}", *(f"plan={plan}" for plan in plans)]
-    )
+    body = urlencode([("csrfmiddlewaretoken", token), *fields])
     return page.request.post(
-        vote_path,
+        path,
         data=body,
         headers={"Content-Type": "application/x-www-form-urlencoded"},
         max_redirects=0,
     )
 
 
-def test_a_resident_votes_once_within_the_budget_and_checks_the_receipt(
+def crafted_vote(page, vote_path, *plans):
+    return crafted_post(page, vote_path, [("plan", plan) for plan in plans])
+
+
+def propose_with_a_map_point(page, title):
+    page.wait_for_selector("#propose-map[data-ready=true]")
+    page.fill("#id_title", title)
+    page.fill("#id_description", "Street trees on Kallio's side streets.")
+    # Typed coordinates centre the map on Kallio; then a click on the map,
+    # east of the marker, picks the place.
+    page.fill("#id_lat", "60.1841")
+    page.fill("#id_lon", "24.9497")
+    page.locator("#id_lon").dispatch_event("change")
+    box = page.locator("#propose-map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2 + 60, box["y"] + box["height"] / 2)
+    picked = float(page.input_value("#id_lon"))
+    assert 24.9500 < picked < 24.9600, picked
+    page.locator("form.proposal-form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/fi/budgeting/my-proposals/$"))
+    assert title in page.locator("main").inner_text()
+    return picked
+
+
+def test_a_resident_proposes_then_votes_once_and_checks_the_receipt(
     resident_page, site, oidc, voting_round, axe
 ):
     page = resident_page
     issuer = oidc["OIDC_OP_ISSUER"]
+    propose_path = f"/fi/budgeting/rounds/{NUMBER}/propose/"
     vote_path = f"/fi/budgeting/rounds/{NUMBER}/vote/"
     park, library, benches, festival = (
         plan_id(voting_round, title)
@@ -79,10 +110,40 @@ def test_a_resident_votes_once_within_the_budget_and_checks_the_receipt(
         )
     )
 
-    page.goto(vote_path)
-    page.get_by_role("link", name="Kirjaudu äänestääksesi").click()
+    # Proposal phase: the resident proposes with a point on the map.
+    page.goto(propose_path)
+    page.locator("main a[href*='/accounts/login/']").click()
     sign_in_through_provider(page, site, issuer, DEMO_RESIDENT)
-    assert page.url == site + vote_path
+    assert page.url == site + propose_path
+    title = "Demo: more street trees in Kallio"
+    picked = propose_with_a_map_point(page, title)
+    proposal = BudgetProposal.objects.get(round=voting_round, title=title)
+    assert proposal.district.code == "3"
+    assert abs(proposal.location.transform(4326, clone=True).x - picked) < 1e-5
+    # Voting has not started.
+    page.goto(vote_path)
+    assert "Tänään se ei ole auki" in page.locator("main").inner_text()
+    assert page.locator("input[name=plan]").count() == 0
+
+    move_to_voting(voting_round)
+
+    # Proposals are closed now: the page says so, the server refuses.
+    page.goto(propose_path)
+    assert page.locator(".notice-closed").is_visible()
+    late = crafted_post(
+        page,
+        propose_path,
+        [
+            ("title", "Demo: too late"),
+            ("description", "x"),
+            ("lat", "60.1841"),
+            ("lon", "24.9497"),
+        ],
+    )
+    assert late.status == 400
+    assert not BudgetProposal.objects.filter(title="Demo: too late").exists()
+
+    page.goto(vote_path)
     assert serious_violations(axe, page) == []
     shot(page, "vote")
     # Kallio is in Keskinen: its plans and the city-wide ones, no others.

@@ -11,13 +11,20 @@ from django.utils import timezone
 
 from budgeting import services
 from budgeting.models import Ballot, BallotChoice, Phase, Plan, Round, Voter
+from cases.models import BudgetProposal
 from districts.models import District
+from tests.threads import in_own_thread
 
 TODAY = timezone.localdate()
 
 
-def create_voting_round(number: int) -> Round:
-    """Voting open today; plans in Keskinen (3), Itäinen (5) and city-wide.
+def days(first: int, last: int) -> tuple[dt.date, dt.date]:
+    return TODAY + dt.timedelta(days=first), TODAY + dt.timedelta(days=last)
+
+
+def create_voting_round(number: int, *, proposing: bool = False) -> Round:
+    """Voting open today (or, ``proposing``, proposals open today and voting
+    from tomorrow); plans in Keskinen (3), Itäinen (5) and city-wide.
     Labelled demonstration data, not OmaStadi's."""
     round_ = services.round_create(
         number=number,
@@ -25,14 +32,8 @@ def create_voting_round(number: int) -> Round:
         total_amount=8_800_000,
         city_wide_amount=800_000,
         phases={
-            Phase.Kind.PROPOSALS: (
-                TODAY - dt.timedelta(days=90),
-                TODAY - dt.timedelta(days=60),
-            ),
-            Phase.Kind.VOTING: (
-                TODAY - dt.timedelta(days=7),
-                TODAY + dt.timedelta(days=7),
-            ),
+            Phase.Kind.PROPOSALS: days(-7, 0) if proposing else days(-90, -60),
+            Phase.Kind.VOTING: days(1, 14) if proposing else days(-7, 7),
         },
     )
     central = District.objects.get(level=District.Level.MAJOR_DISTRICT, code="3")
@@ -48,6 +49,21 @@ def create_voting_round(number: int) -> Round:
     return round_
 
 
+def move_to_voting(round_: Round) -> None:
+    """Proposals closed yesterday, voting opens today; committed, so the live
+    server sees it."""
+
+    def move():
+        Phase.objects.filter(round=round_, kind=Phase.Kind.PROPOSALS).update(
+            starts_on=days(-14, -1)[0], ends_on=days(-14, -1)[1]
+        )
+        Phase.objects.filter(round=round_, kind=Phase.Kind.VOTING).update(
+            starts_on=TODAY, ends_on=days(0, 14)[1]
+        )
+
+    in_own_thread(move)
+
+
 def delete_round(round_: Round) -> None:
     ballots = Ballot.objects.filter(round=round_)
     voters = list(ballots.values_list("voter_id", flat=True))
@@ -55,6 +71,7 @@ def delete_round(round_: Round) -> None:
     ballots.delete()
     Voter.objects.filter(pk__in=voters, ballots__isnull=True).delete()
     Plan.objects.filter(round=round_).delete()
+    BudgetProposal.objects.filter(round=round_).delete()
     round_.delete()
 
 
