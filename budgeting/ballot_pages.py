@@ -29,7 +29,6 @@ RECEIPT_MAX_LENGTH = 40
 class Pool:
     """One budget pool on the voter's ballot."""
 
-    key: str  # the pool's key in the rules: a district code, "" city-wide
     area: District | None
     budget: int
     minimum: int | None
@@ -110,7 +109,6 @@ def pools_for(round_: Round, home: District) -> list[Pool]:
             continue
         pools.append(
             Pool(
-                key=key,
                 area=area,
                 budget=budget,
                 minimum=ballots.minimum_spend(rule, budget),
@@ -121,12 +119,6 @@ def pools_for(round_: Round, home: District) -> list[Pool]:
             )
         )
     return pools
-
-
-def home_of(identity: VoterIdentity) -> District | None:
-    return District.objects.filter(
-        level=District.Level.MAJOR_DISTRICT, code=identity.home_major_district
-    ).first()
 
 
 def voter_of(request: HttpRequest) -> tuple[VoterIdentity | None, str]:
@@ -173,7 +165,7 @@ def vote_page(request: HttpRequest, number: int) -> HttpResponse:
         return page(refused, refusal=refusal_text(why_not))
     last_day = round_.last_voting_day
     assert last_day is not None  # voting is open
-    home = home_of(identity)
+    home = services.home_district(identity)
     if problem := ineligibility(
         identity, last_voting_day=last_day, min_age=round_.min_voter_age
     ):

@@ -4,6 +4,7 @@ from budgeting.services.ballots import (
     ballot_of,
     ballot_rule,
     ballot_submit,
+    home_district,
     normalised_receipt,
     voter_digest,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "ballot_of",
     "ballot_rule",
     "ballot_submit",
+    "home_district",
     "normalised_receipt",
     "plan_create",
     "plan_implementation_update",
