@@ -3,7 +3,9 @@
 import re
 from urllib.parse import urlsplit
 
-from tests.browser.conftest import Guard
+import pytest
+
+from tests.browser.conftest import OUTPUT, Guard
 
 
 class ProviderGuard(Guard):
@@ -47,3 +49,22 @@ def sign_in_through_provider(page, site: str, issuer: str, subject: str) -> None
     page.get_by_role("button", name=subject).click()
     page.wait_for_url(re.compile(r"^" + re.escape(site)))
     page.wait_for_load_state()
+
+
+@pytest.fixture
+def provider_page(browser, site, oidc, request):
+    """A fresh browser (no session) that may reach the provider too."""
+    guard = ProviderGuard(site, oidc["OIDC_OP_ISSUER"])
+    context = browser.new_context(
+        base_url=site, locale="fi-FI", viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(30_000)
+    context.route("**/*", guard.route)
+    page = context.new_page()
+    guard.watch(page)
+    yield page
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=OUTPUT / f"{request.node.name}.png", full_page=True)
+    context.close()
+    assert guard.foreign == [], f"requests left the test hosts: {guard.foreign}"
+    assert guard.errors == [], f"JavaScript errors: {guard.errors}"

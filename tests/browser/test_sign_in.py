@@ -6,29 +6,13 @@ import re
 
 import pytest
 
-from tests.browser.conftest import OUTPUT, serious_violations
-from tests.browser.provider import ProviderGuard
+from tests.browser.conftest import serious_violations
+from tests.browser.provider import provider_page
 from tests.oidc import DEMO_RESIDENT, oidc, oidc_provider
 
-__all__ = ["oidc", "oidc_provider"]
+__all__ = ["oidc", "oidc_provider", "provider_page"]
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def provider_page(browser, site, oidc, request):
-    guard = ProviderGuard(site, oidc["OIDC_OP_ISSUER"])
-    context = browser.new_context(base_url=site, locale="fi-FI")
-    context.set_default_timeout(10_000)
-    context.route("**/*", guard.route)
-    page = context.new_page()
-    page.on("pageerror", lambda error: guard.errors.append(str(error)))
-    yield page
-    OUTPUT.mkdir(exist_ok=True)
-    page.screenshot(path=OUTPUT / f"{request.node.name}.png", full_page=True)
-    context.close()
-    assert guard.foreign == [], f"requests left the test hosts: {guard.foreign}"
-    assert guard.errors == [], f"JavaScript errors: {guard.errors}"
 
 
 def me(page) -> dict:

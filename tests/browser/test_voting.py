@@ -13,7 +13,7 @@ import pytest
 from budgeting.models import Ballot
 from cases.models import BudgetProposal
 from tests.browser.conftest import OUTPUT, serious_violations
-from tests.browser.provider import ProviderGuard, sign_in_through_provider
+from tests.browser.provider import provider_page, sign_in_through_provider
 from tests.browser.voting import (
     create_voting_round,
     delete_round,
@@ -22,7 +22,7 @@ from tests.browser.voting import (
 )
 from tests.oidc import DEMO_RESIDENT, oidc, oidc_provider
 
-__all__ = ["oidc", "oidc_provider"]
+__all__ = ["oidc", "oidc_provider", "provider_page"]
 
 NUMBER = 9601
 
@@ -33,24 +33,6 @@ def voting_round(site, django_db_blocker):
         round_ = create_voting_round(NUMBER, proposing=True)
         yield round_
         delete_round(round_)
-
-
-@pytest.fixture
-def resident_page(browser, site, oidc, request):
-    guard = ProviderGuard(site, oidc["OIDC_OP_ISSUER"])
-    context = browser.new_context(
-        base_url=site, locale="fi-FI", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(30_000)
-    context.route("**/*", guard.route)
-    page = context.new_page()
-    guard.watch(page)
-    yield page
-    OUTPUT.mkdir(exist_ok=True)
-    page.screenshot(path=OUTPUT / f"{request.node.name}.png", full_page=True)
-    context.close()
-    assert guard.foreign == [], f"requests left the test hosts: {guard.foreign}"
-    assert guard.errors == [], f"JavaScript errors: {guard.errors}"
 
 
 def shot(page, name):
@@ -94,9 +76,9 @@ def propose_with_a_map_point(page, title):
 
 
 def test_a_resident_proposes_then_votes_once_and_checks_the_receipt(
-    resident_page, site, oidc, voting_round, axe
+    provider_page, site, oidc, voting_round, axe
 ):
-    page = resident_page
+    page = provider_page
     issuer = oidc["OIDC_OP_ISSUER"]
     propose_path = f"/fi/budgeting/rounds/{NUMBER}/propose/"
     vote_path = f"/fi/budgeting/rounds/{NUMBER}/vote/"

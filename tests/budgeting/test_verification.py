@@ -28,20 +28,24 @@ def strict_verifier(claims):
     raise ValidationError("Sign in with strong identification.", code="unverified")
 
 
-def manage_check(**overrides):
-    """``manage.py check`` in a production environment (no PIIRI_DEV, no
-    DEBUG) with ``overrides``."""
+def production_env(**overrides):
+    """The environment of production (no PIIRI_DEV, no DEBUG), with
+    ``overrides``."""
     env = {
         key: value
         for key, value in os.environ.items()
         if key not in ("PIIRI_DEV", "DEBUG", "SECRET_KEY", "VOTER_VERIFIER")
     }
     env["SECRET_KEY"] = "a-production-key-" + "x" * 40
-    env.update(overrides)
+    return {**env, **overrides}
+
+
+def manage_check(**overrides):
+    """``manage.py check`` in production's environment with ``overrides``."""
     return subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,
-        env=env,
+        env=production_env(**overrides),
         capture_output=True,
         text=True,
         timeout=120,
@@ -49,14 +53,7 @@ def manage_check(**overrides):
 
 
 def production_setting(name, **overrides):
-    """A setting as production (no PIIRI_DEV, no DEBUG) reads it."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("PIIRI_DEV", "DEBUG", "SECRET_KEY", "VOTER_VERIFIER")
-    }
-    env["SECRET_KEY"] = "a-production-key-" + "x" * 40
-    env.update(overrides)
+    """A setting as production reads it, with ``overrides``."""
     return subprocess.run(
         [
             sys.executable,
@@ -65,7 +62,7 @@ def production_setting(name, **overrides):
             f"print(settings.{name})",
         ],
         cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        env=production_env(DJANGO_SETTINGS_MODULE="config.settings", **overrides),
         capture_output=True,
         text=True,
         timeout=120,
