@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0005_proposal_search"),
+        ("cases", "0006_data_versions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
