@@ -22,7 +22,7 @@ from budgeting.models import Ballot, Phase, Plan, Round
 from budgeting.rules.pabulib import pabulib_text
 from budgeting.selectors import CITY_WIDE
 from budgeting.services.exports import pool_election
-from budgeting.verification import verify
+from budgeting.verification import signed_in_claims, verify
 from cases import apis as cases_apis
 from cases.models import BudgetProposal
 from cases.selectors import item_get
@@ -268,8 +268,12 @@ class BallotInputSerializer(serializers.Serializer):
         child=serializers.IntegerField(min_value=1), max_length=500
     )
     voter = serializers.DictField(
+        required=False,
+        default=dict,
         help_text="Claims for the verification step: identifier, birth_date, "
-        "municipality, home_major_district."
+        "municipality, home_major_district. Online, a resident signed in "
+        "through OpenID Connect votes as the identity proven at sign-in, "
+        "and these are ignored.",
     )
 
 
@@ -286,10 +290,13 @@ class BallotSubmitApi(APIView):
         round_ = round_or_404(number)
         data = BallotInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        claims = data.validated_data["voter"]
+        if self.channel == Ballot.Channel.ONLINE:
+            claims = signed_in_claims(request) or claims
         try:
             ballot = services.ballot_submit(
                 round_=round_,
-                identity=verify(data.validated_data["voter"], channel=self.channel),
+                identity=verify(claims, channel=self.channel),
                 plan_ids=data.validated_data["plans"],
                 channel=self.channel,
                 entered_by=request.user if request.user.is_authenticated else None,

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.checks import Error, register
 from django.utils.module_loading import import_string
 
-from budgeting.verification import declared_identity
+from budgeting.verification import TRUSTING
 
 
 @register("piiri", deploy=False)
@@ -28,15 +28,17 @@ def online_voters_are_verified(app_configs: Any = None, **kwargs: Any) -> list[E
                 id="budgeting.E002",
             )
         ]
-    if verifier is declared_identity:
+    if verifier in TRUSTING:
         return [
             Error(
                 "The online ballot channel trusts the identity a voter claims "
-                "(VOTER_VERIFIER is budgeting.verification.declared_identity), "
-                "so anyone could cast ballots under made-up names.",
-                hint="Set VOTER_VERIFIER to your strong identification step "
-                "(see budgeting/verification.py); PIIRI_DEV=1 is for local "
-                "work only.",
+                f"(VOTER_VERIFIER is {settings.VOTER_VERIFIER}), so anyone "
+                "could cast ballots under made-up names.",
+                hint="Leave VOTER_VERIFIER unset (residents vote after signing "
+                "in with strong identification through OpenID Connect) or set "
+                "it to your own strong identification step (see "
+                "budgeting/verification.py); PIIRI_DEV=1 is for local work "
+                "only.",
                 id="budgeting.E001",
             )
         ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from budgeting import apis, pages, views
+from budgeting import apis, ballot_pages, pages, views
 
 app_name = "budgeting"
 
@@ -64,4 +64,11 @@ page_urlpatterns = [
         name="results",
     ),
     path("budgeting/my-proposals/", pages.my_proposals_page, name="my-proposals"),
+    path("budgeting/rounds/<int:number>/vote/", ballot_pages.vote_page, name="vote"),
+    path(
+        "budgeting/rounds/<int:number>/my-ballot/",
+        ballot_pages.ballot_page,
+        name="ballot",
+    ),
+    path("budgeting/receipts/", ballot_pages.receipt_page, name="receipt"),
 ]

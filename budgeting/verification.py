@@ -1,17 +1,26 @@
 """The pluggable step that verifies who a voter is and where they live.
 
-Strong electronic identification (Suomi.fi) is outside this project. An
-installation plugs its own step in with the ``VOTER_VERIFIER`` setting: a
-callable that takes the claims sent with a ballot (or the attributes its
-identification service put in them) and returns a ``VoterIdentity``, or
-raises ``ValidationError`` when they cannot be verified.
+The ``VOTER_VERIFIER`` setting names it: a callable that takes the claims
+of a ballot and returns a ``VoterIdentity``, or raises ``ValidationError``
+when they cannot be verified. The claims are either what a request sent
+(a plain dict) or ``SignedInClaims``: what the identity service vouched for
+when the resident signed in through OpenID Connect (districts.identity),
+read from the session, which a request body cannot pass for.
+
+``signed_in_identity`` is the default outside development: it accepts only
+signed-in claims of strong identification, and takes the voter's stable
+subject, birth date and home municipality from them, never from anything
+the voter typed.
 
 ``declared_identity`` trusts the claims as given. It is meant for paper
 ballots (``PAPER_VOTER_VERIFIER``, its default), where staff check an
-identity document and the population register before entering the ballot,
-and for development. Outside development the online channel refuses to
-start with it (budgeting.checks): the online ballot endpoint is anonymous,
-so trusting its claims would let anyone cast ballots under made-up names.
+identity document and the population register before entering the ballot.
+``development_identity``, the default in development, takes signed-in
+claims as ``signed_in_identity`` does and trusts any other claims as
+``declared_identity`` does, so the API can be tried with made-up voters.
+Outside development the online channel refuses to start with either of
+the two that trust claims (budgeting.checks): anyone could cast ballots
+under made-up names.
 
 Whatever the verifier, the identifier is normalised (``voter_identifier``)
 before it is digested, so a full-width or zero-width variant of a personal
@@ -27,9 +36,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.module_loading import import_string
 
 from budgeting.rules.eligibility import VoterIdentity
+from districts.identity import identity_of
 
 Verifier = Callable[[Mapping[str, Any]], VoterIdentity]
 
@@ -136,6 +147,62 @@ def declared_identity(claims: Mapping[str, Any]) -> VoterIdentity:
         municipality=str(claims["municipality"]).strip(),
         home_major_district=str(claims.get("home_major_district") or "").strip(),
     )
+
+
+class SignedInClaims(dict[str, Any]):
+    """The identity the resident proved at sign-in (districts.identity's
+    ``Identity``), copied from the session. Only server code makes one: a
+    parsed request body is a plain dict."""
+
+
+def signed_in_claims(request: HttpRequest) -> SignedInClaims | None:
+    identity = identity_of(request)
+    return None if identity is None else SignedInClaims(identity)
+
+
+def signed_in_identity(claims: Mapping[str, Any]) -> VoterIdentity:
+    if not isinstance(claims, SignedInClaims):
+        raise ValidationError(
+            "Sign in with strong identification to vote online; the claims "
+            "sent with a ballot are not trusted.",
+            code="unverified",
+        )
+    if claims.get("level_of_assurance") not in settings.OIDC_STRONG_LOA_VALUES:
+        raise ValidationError(
+            "Voting needs strong identification (bank codes, mobile "
+            "certificate or ID card); this sign-in was not strong.",
+            code="unverified",
+        )
+    subject = plain_text(claims.get("subject") or "")
+    if not subject:
+        raise ValidationError(
+            "The identity service gave no subject.", code="unverified"
+        )
+    try:
+        birth_date = dt.date.fromisoformat(str(claims.get("birth_date") or ""))
+    except ValueError:
+        raise ValidationError(
+            "The identity service gave no birth date, so age cannot be checked.",
+            code="unverified",
+        ) from None
+    return VoterIdentity(
+        # The subject is unique within its issuer (OpenID Connect Core 2).
+        identifier=f"{claims.get('issuer') or ''} {subject}",
+        birth_date=birth_date,
+        municipality=plain_text(claims.get("municipality") or ""),
+        home_major_district=plain_text(claims.get("home_major_district") or ""),
+    )
+
+
+def development_identity(claims: Mapping[str, Any]) -> VoterIdentity:
+    if isinstance(claims, SignedInClaims):
+        return signed_in_identity(claims)
+    return declared_identity(claims)
+
+
+# The verifiers that believe what a request says; never for online ballots
+# outside development (budgeting.checks).
+TRUSTING = (declared_identity, development_identity)
 
 
 def verifier_for(channel: str) -> Verifier:

@@ -62,7 +62,7 @@ env = environ.Env(
     LOG_LEVEL=(str, "INFO"),
     LOG_REQUESTS=(bool, True),
     VOTER_DIGEST_KEY=(str, ""),
-    VOTER_VERIFIER=(str, "budgeting.verification.declared_identity"),
+    VOTER_VERIFIER=(str, ""),
     # OpenID Connect sign-in for residents (README, "Signing in"). Empty
     # OIDC_RP_CLIENT_ID leaves it off. `make run` and the tests point these
     # at the local provider (scripts/oidc env).
@@ -128,9 +128,15 @@ ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 # voter look new, so it is set once per installation, apart from SECRET_KEY.
 VOTER_DIGEST_KEY = env("VOTER_DIGEST_KEY") or SECRET_KEY
 # Dotted paths of the steps that verify a voter's identity and residence,
-# online and on paper (budgeting/verification.py). Outside development
-# the online one must not trust the claims (budgeting.checks).
-VOTER_VERIFIER = env("VOTER_VERIFIER")
+# online and on paper (budgeting/verification.py). Online, by default the
+# OpenID Connect sign-in's claims of strong identification; development
+# also trusts made-up claims sent to the API. Outside development the
+# online one must not trust the claims (budgeting.checks).
+VOTER_VERIFIER = env("VOTER_VERIFIER") or (
+    "budgeting.verification.development_identity"
+    if DEV
+    else "budgeting.verification.signed_in_identity"
+)
 PAPER_VOTER_VERIFIER = env("PAPER_VOTER_VERIFIER")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 # Days a feedback giver's contact details are kept before

@@ -4,7 +4,9 @@ exchange, signature check and userinfo call."""
 
 import subprocess
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,3 +37,19 @@ def oidc(settings, oidc_provider) -> dict[str, str]:
         # As django-environ reads them: "false"/"true" are booleans.
         setattr(settings, name, {"false": False, "true": True}.get(value, value))
     return oidc_provider
+
+
+def sign_in(client, subject: str, *, next_url: str = "/fi/"):
+    """Run the flow; return the response of Piiri's callback."""
+    start = client.get("/oidc/authenticate/", {"next": next_url})
+    assert start.status_code == 302
+    authorize = start["Location"]
+    query = parse_qs(urlsplit(authorize).query)
+    assert query["redirect_uri"] == ["http://testserver/oidc/callback/"]
+    assert query["nonce"] and query["state"]
+    # The resident picks who they are on the provider's own form.
+    consent = httpx.post(authorize, data={"sub": subject}, timeout=10)
+    assert consent.status_code == 302, consent.text
+    back = urlsplit(consent.headers["location"])
+    assert back.path == "/oidc/callback/"
+    return client.get(back.path, parse_qs(back.query))

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from budgeting.rules.problem import Problem
 
-__all__ = ["BallotRule", "Option", "Problem", "ballot_problem"]
+__all__ = ["BallotRule", "Option", "Problem", "ballot_problem", "minimum_spend"]
 
 CITY_WIDE = ""
 
@@ -51,6 +51,14 @@ class BallotRule:
 
 def euros(amount: int) -> str:
     return f"{amount:,} EUR".replace(",", " ")
+
+
+def minimum_spend(rule: BallotRule, budget: int) -> int | None:
+    """The least a knapsack ballot must use of a pool's budget, in whole
+    euros rounded up; None when there is no minimum."""
+    if rule.voting_rule != KNAPSACK or rule.min_share is None:
+        return None
+    return int((rule.min_share * budget).to_integral_value("ROUND_CEILING"))
 
 
 def ballot_problem(
@@ -100,8 +108,8 @@ def ballot_problem(
                 f"Over budget in {pool}: the chosen plans cost {euros(spent)}, "
                 f"the budget is {euros(budget)}.",
             )
-        if rule.min_share is not None and spent < rule.min_share * budget:
-            minimum = int((rule.min_share * budget).to_integral_value("ROUND_CEILING"))
+        minimum = minimum_spend(rule, budget)
+        if minimum is not None and spent < minimum:
             return Problem(
                 "under_minimum",
                 f"Too little chosen in {pool}: the chosen plans cost "

@@ -1,7 +1,10 @@
 """Writes and the rules they enforce: allocation, ballots, tallies, results."""
 
 from budgeting.services.ballots import (
+    ballot_of,
+    ballot_rule,
     ballot_submit,
+    home_district,
     normalised_receipt,
     voter_digest,
 )
@@ -16,7 +19,10 @@ from budgeting.services.rounds import (
 from budgeting.services.tallies import tally_compute
 
 __all__ = [
+    "ballot_of",
+    "ballot_rule",
     "ballot_submit",
+    "home_district",
     "normalised_receipt",
     "plan_create",
     "plan_implementation_update",

@@ -76,6 +76,25 @@ def voter_for(identity: VoterIdentity, home: District) -> Voter:
     return voter
 
 
+def home_district(identity: VoterIdentity) -> District | None:
+    """The major district whose plans the voter votes on."""
+    return District.objects.filter(
+        level=District.Level.MAJOR_DISTRICT, code=identity.home_major_district
+    ).first()
+
+
+def ballot_of(round_: Round, identity: VoterIdentity) -> Ballot | None:
+    """The ballot this voter has cast in the round, if any: the one that
+    makes ``ballot_submit`` refuse another as a duplicate."""
+    return (
+        Ballot.objects.filter(
+            round=round_, voter__digest=voter_digest(identity.identifier)
+        )
+        .prefetch_related("choices__plan__area")
+        .first()
+    )
+
+
 def duplicate_message(existing: Ballot) -> str:
     if existing.channel == Ballot.Channel.PAPER:
         return (
@@ -121,9 +140,7 @@ def ballot_submit(
         identity, last_voting_day=last_day, min_age=round_.min_voter_age
     ):
         raise rejected(problem)
-    home = District.objects.filter(
-        level=District.Level.MAJOR_DISTRICT, code=identity.home_major_district
-    ).first()
+    home = home_district(identity)
     if home is None:
         raise rejected(
             Problem(

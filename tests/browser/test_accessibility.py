@@ -5,8 +5,13 @@ import pytest
 from budgeting import services
 from budgeting.models import Round
 from cases.models import BudgetProposal, Case, Facility
-from tests.browser.conftest import serious_violations, sign_in
+from tests.browser.conftest import OUTPUT, serious_violations, sign_in
+from tests.browser.provider import ProviderGuard, sign_in_through_provider
+from tests.browser.voting import create_voting_round, delete_round
 from tests.budgeting.conftest import proposal_round
+from tests.oidc import YOUNG_RESIDENT, oidc, oidc_provider
+
+__all__ = ["oidc", "oidc_provider"]
 
 PAGES = {
     "map": "/{lang}/",
@@ -26,6 +31,9 @@ PAGES = {
     "proposals": "/{lang}/budgeting/rounds/1/proposals/?area=3",
     "plans": "/{lang}/budgeting/rounds/1/proposals/?show=plans&page=2",
     "results": "/{lang}/budgeting/rounds/1/results/",
+    "vote-closed": "/{lang}/budgeting/rounds/1/vote/",
+    "receipt-check": "/{lang}/budgeting/receipts/",
+    "receipt-unknown": "/{lang}/budgeting/receipts/?code=ABCDEFGHJKMN",
     "forums": "/{lang}/forums/",
     "login": "/{lang}/accounts/login/",
     "initiatives": "/{lang}/initiatives/",
@@ -135,5 +143,61 @@ def test_axe_finds_no_serious_violation_signed_in(
     name,
     lang,
 ):
-    sign_in(page, staff_user, lang=lang)
+    # The module's context keeps the session: signing in once keeps the
+    # sign-ins under the login rate limit (RATE_LOGIN) however many pages.
+    if not any(c["name"] == "sessionid" for c in page.context.cookies()):
+        sign_in(page, staff_user, lang=lang)
     check(page, axe, SIGNED_IN_PAGES[name], lang, **followed)
+
+
+@pytest.fixture(scope="module")
+def voting_round(site, budgeting_rounds, django_db_blocker):
+    # After budgeting_rounds, so removed before it removes every plan (its
+    # ballots protect this round's plans).
+    with django_db_blocker.unblock():
+        round_ = create_voting_round(9602)
+        yield round_
+        delete_round(round_)
+
+
+LANGUAGES = ("fi", "sv", "en")
+
+
+def test_axe_finds_no_serious_violation_on_the_ballot_pages(
+    browser, site, oidc, voting_round, axe
+):
+    """Signed in as a resident (Vuosaari, major district 5) through the
+    local provider: the vote page with its budget bars, then, after voting,
+    the voter's ballot with its receipt and the vote page that refuses a
+    second ballot, in each language."""
+    guard = ProviderGuard(site, oidc["OIDC_OP_ISSUER"])
+    context = browser.new_context(base_url=site, locale="fi-FI")
+    context.set_default_timeout(30_000)
+    context.route("**/*", guard.route)
+    page = context.new_page()
+    guard.watch(page)
+    vote = f"/{{lang}}/budgeting/rounds/{voting_round.number}/vote/"
+    page.goto(f"/fi/accounts/login/?next={vote.format(lang='fi')}")
+    sign_in_through_provider(page, site, oidc["OIDC_OP_ISSUER"], YOUNG_RESIDENT)
+    for lang in LANGUAGES:
+        page.goto(vote.format(lang=lang))
+        assert page.locator("html").get_attribute("lang") == lang
+        assert page.locator("input[name=plan]").count() == 2
+        assert serious_violations(axe, page) == [], lang
+        page.screenshot(path=OUTPUT / f"axe-vote-{lang}.png", full_page=True)
+    page.locator("input[name=plan]").first.check()
+    page.locator("#ballot-form button[type=submit]").click()
+    page.wait_for_url(f"**/budgeting/rounds/{voting_round.number}/my-ballot/")
+    for lang in LANGUAGES:
+        for path in (
+            f"/{lang}/budgeting/rounds/{voting_round.number}/my-ballot/",
+            vote.format(lang=lang),
+        ):
+            page.goto(path)
+            assert page.locator("html").get_attribute("lang") == lang
+            assert serious_violations(axe, page) == [], path
+        page.goto(f"/{lang}/budgeting/rounds/{voting_round.number}/my-ballot/")
+        page.screenshot(path=OUTPUT / f"axe-ballot-{lang}.png", full_page=True)
+    context.close()
+    assert guard.foreign == [], f"requests left the test hosts: {guard.foreign}"
+    assert guard.errors == [], f"JavaScript errors: {guard.errors}"

@@ -12,7 +12,7 @@ from cases.models import BudgetProposal
 from districts.selectors import locate
 from geo.points import point_at
 from tests.browser.conftest import OUTPUT
-from tests.browser.test_sign_in import provider_page
+from tests.browser.provider import provider_page
 from tests.budgeting.conftest import proposal_round
 from tests.oidc import DEMO_RESIDENT, oidc, oidc_provider
 

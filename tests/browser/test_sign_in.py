@@ -3,52 +3,16 @@ provider (scripts/oidc): Piiri's sign-in page, the provider's own form, the
 callback, and the provider's sign-out. Every other host stays blocked."""
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.conftest import OUTPUT, Guard, serious_violations
+from tests.browser.conftest import serious_violations
+from tests.browser.provider import provider_page
 from tests.oidc import DEMO_RESIDENT, oidc, oidc_provider
 
-__all__ = ["oidc", "oidc_provider"]
+__all__ = ["oidc", "oidc_provider", "provider_page"]
 
 pytestmark = pytest.mark.browser
-
-
-class ProviderGuard(Guard):
-    """Blocks every other host, as Guard does. The provider's own pages ask
-    a CDN for their stylesheet: that request is blocked too, but it is the
-    provider's, not Piiri's, so it is not counted against the page."""
-
-    def __init__(self, site: str, issuer: str):
-        super().__init__(site, issuer)
-        self.issuer_host = urlsplit(issuer).netloc
-
-    def route(self, route):
-        try:
-            on_provider = urlsplit(route.request.frame.url).netloc == self.issuer_host
-        except Exception:  # a request with no frame (a service worker)
-            on_provider = False
-        if on_provider and urlsplit(route.request.url).netloc not in self.hosts:
-            route.abort()
-        else:
-            super().route(route)
-
-
-@pytest.fixture
-def provider_page(browser, site, oidc, request):
-    guard = ProviderGuard(site, oidc["OIDC_OP_ISSUER"])
-    context = browser.new_context(base_url=site, locale="fi-FI")
-    context.set_default_timeout(10_000)
-    context.route("**/*", guard.route)
-    page = context.new_page()
-    page.on("pageerror", lambda error: guard.errors.append(str(error)))
-    yield page
-    OUTPUT.mkdir(exist_ok=True)
-    page.screenshot(path=OUTPUT / f"{request.node.name}.png", full_page=True)
-    context.close()
-    assert guard.foreign == [], f"requests left the test hosts: {guard.foreign}"
-    assert guard.errors == [], f"JavaScript errors: {guard.errors}"
 
 
 def me(page) -> dict:

@@ -1,7 +1,9 @@
-"""The vote fails closed: production refuses the trust-the-claims voter
-check and the published development key, and a voter's identifier is the
-same voter however it is typed."""
+"""The vote fails closed: production votes as the identity proven at an
+OpenID Connect sign-in by default, refuses the trust-the-claims voter checks
+and the published development key, and a voter's identifier is the same
+voter however it is typed."""
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -11,7 +13,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from budgeting.models import Ballot
-from budgeting.verification import declared_identity, voter_identifier
+from budgeting.verification import (
+    SignedInClaims,
+    declared_identity,
+    signed_in_identity,
+    voter_identifier,
+)
 from tests.budgeting.test_apis import cast, hetu
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,31 +28,107 @@ def strict_verifier(claims):
     raise ValidationError("Sign in with strong identification.", code="unverified")
 
 
-def manage_check(**overrides):
-    """``manage.py check`` in a production environment (no PIIRI_DEV, no
-    DEBUG) with ``overrides``."""
+def production_env(**overrides):
+    """The environment of production (no PIIRI_DEV, no DEBUG), with
+    ``overrides``."""
     env = {
         key: value
         for key, value in os.environ.items()
         if key not in ("PIIRI_DEV", "DEBUG", "SECRET_KEY", "VOTER_VERIFIER")
     }
     env["SECRET_KEY"] = "a-production-key-" + "x" * 40
-    env.update(overrides)
+    return {**env, **overrides}
+
+
+def manage_check(**overrides):
+    """``manage.py check`` in production's environment with ``overrides``."""
     return subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,
-        env=env,
+        env=production_env(**overrides),
         capture_output=True,
         text=True,
         timeout=120,
     )
 
 
-def test_production_refuses_to_start_with_the_trust_the_claims_check():
-    refused = manage_check()
+def production_setting(name, **overrides):
+    """A setting as production reads it, with ``overrides``."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            f"print(settings.{name})",
+        ],
+        cwd=ROOT,
+        env=production_env(DJANGO_SETTINGS_MODULE="config.settings", **overrides),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout.strip()
+
+
+def test_production_votes_through_the_signed_in_identity_by_default():
+    assert (
+        production_setting("VOTER_VERIFIER")
+        == "budgeting.verification.signed_in_identity"
+    )
+    started = manage_check()
+    assert started.returncode == 0, started.stderr
+    assert "budgeting.E" not in started.stderr
+
+
+def test_development_also_takes_claims_sent_to_the_api():
+    assert (
+        production_setting("VOTER_VERIFIER", PIIRI_DEV="1")
+        == "budgeting.verification.development_identity"
+    )
+
+
+@pytest.mark.parametrize("verifier", ["declared_identity", "development_identity"])
+def test_production_refuses_to_start_with_a_trust_the_claims_check(verifier):
+    refused = manage_check(VOTER_VERIFIER=f"budgeting.verification.{verifier}")
     assert refused.returncode != 0
     assert "budgeting.E001" in refused.stderr
     assert "made-up names" in refused.stderr
+
+
+SIGNED_IN = {
+    "issuer": "https://tunnistus.example",
+    "subject": "a-stable-subject",
+    "level_of_assurance": "substantial",
+    "birth_date": "1990-05-01",
+    "municipality": "091",
+    "home_major_district": "3",
+}
+
+
+def test_the_signed_in_identity_comes_from_the_sign_in_claims():
+    identity = signed_in_identity(SignedInClaims(SIGNED_IN))
+    assert identity.identifier == "https://tunnistus.example a-stable-subject"
+    assert identity.birth_date == dt.date(1990, 5, 1)
+    assert identity.municipality == "091"
+    assert identity.home_major_district == "3"
+
+
+def test_the_same_claims_sent_in_a_request_are_not_trusted():
+    with pytest.raises(ValidationError, match="Sign in with strong identification"):
+        signed_in_identity(dict(SIGNED_IN))
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"level_of_assurance": "low"}, "was not strong"),
+        ({"subject": " "}, "no subject"),
+        ({"birth_date": ""}, "no birth date"),
+    ],
+)
+def test_a_weak_or_incomplete_sign_in_cannot_vote(change, words):
+    with pytest.raises(ValidationError, match=words):
+        signed_in_identity(SignedInClaims({**SIGNED_IN, **change}))
 
 
 def test_production_starts_with_a_real_voter_check():

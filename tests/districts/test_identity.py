@@ -4,32 +4,15 @@ browser test, tests/browser/test_sign_in.py, plays it in Chromium)."""
 
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 import pytest
 from django.contrib.auth.models import User
 
 from districts.identity import SESSION_KEY, identity_of, username_for
-from tests.oidc import DEMO_RESIDENT, ESPOO_RESIDENT, oidc, oidc_provider
+from tests.oidc import DEMO_RESIDENT, ESPOO_RESIDENT, oidc, oidc_provider, sign_in
 
 __all__ = ["oidc", "oidc_provider"]
 
 pytestmark = pytest.mark.django_db
-
-
-def sign_in(client, subject: str, *, next_url: str = "/fi/"):
-    """Run the flow; return the response of Piiri's callback."""
-    start = client.get("/oidc/authenticate/", {"next": next_url})
-    assert start.status_code == 302
-    authorize = start["Location"]
-    query = parse_qs(urlsplit(authorize).query)
-    assert query["redirect_uri"] == ["http://testserver/oidc/callback/"]
-    assert query["nonce"] and query["state"]
-    # The resident picks who they are on the provider's own form.
-    consent = httpx.post(authorize, data={"sub": subject}, timeout=10)
-    assert consent.status_code == 302, consent.text
-    back = urlsplit(consent.headers["location"])
-    assert back.path == "/oidc/callback/"
-    return client.get(back.path, parse_qs(back.query))
 
 
 def test_a_resident_signs_in_and_the_session_holds_the_proved_identity(client, oidc):
