@@ -36,6 +36,7 @@ def area_map_config(
     lon_lat = None
     if point is not None:
         shown = point.transform(srid.GEOJSON, clone=True)
+        assert isinstance(shown, Point)
         lon_lat = [round(shown.x, 6), round(shown.y, 6)]
     language = (get_language() or "fi")[:2]
     return {

@@ -3,6 +3,8 @@ coordinators' dashboard, forum and meeting forms and a meeting's agenda and
 minutes. Plain Django views with CSRF-protected forms; the services decide
 permissions."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -108,7 +110,7 @@ def forum_new(request: HttpRequest) -> HttpResponse:
     return render(request, "forums/forum_new.html", {"form": form}, status=status)
 
 
-def coordinator_outlines(request: HttpRequest) -> list[dict[str, object]]:
+def coordinator_outlines(request: HttpRequest) -> list[dict[str, Any]]:
     """The areas assigned to the coordinator, as the drawing map shows
     them: a public custom area must lie inside one of them."""
     district_ids, custom_ids = assigned_ids(request.user)
