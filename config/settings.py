@@ -68,7 +68,7 @@ env = environ.Env(
     # at the local provider (scripts/oidc env).
     OIDC_RP_CLIENT_ID=(str, ""),
     OIDC_RP_CLIENT_SECRET=(str, ""),
-    OIDC_RP_SCOPES=(str, "openid profile"),
+    OIDC_RP_SCOPES=(str, "openid profile email"),
     OIDC_OP_ISSUER=(str, ""),
     OIDC_OP_AUTHORIZATION_ENDPOINT=(str, ""),
     OIDC_OP_TOKEN_ENDPOINT=(str, ""),

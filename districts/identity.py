@@ -26,7 +26,8 @@ import jwt
 import requests
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import SuspiciousOperation, ValidationError
+from django.core.validators import validate_email
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -94,6 +95,19 @@ def is_strong(identity: Identity | None) -> bool:
     )
 
 
+def verified_email(claims: dict[str, Any]) -> str:
+    """The e-mail address the provider vouches for (``email_verified`` not
+    false), for digests; empty when there is none or it is malformed."""
+    email = str(claims.get("email") or "").strip()
+    if not email or claims.get("email_verified") is False:
+        return ""
+    try:
+        validate_email(email)
+    except ValidationError:
+        return ""
+    return email[:254]
+
+
 class ResidentOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
     """Finds or creates the resident's account by the subject's digest."""
 
@@ -123,12 +137,19 @@ class ResidentOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         user = self.UserModel(
             username=username_for(claims["sub"]),
             first_name=str(claims.get("given_name") or "")[:150],
+            email=verified_email(claims),
         )
         user.set_unusable_password()
         user.save()
         return self._remember(user, claims)
 
     def update_user(self, user: User, claims: dict[str, Any]) -> User:
+        email = verified_email(claims)
+        if email and email != user.email:
+            # Digests go where the identity service says the resident
+            # reads mail now.
+            user.email = email
+            user.save(update_fields=["email"])
         return self._remember(user, claims)
 
     @staticmethod

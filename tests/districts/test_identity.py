@@ -109,3 +109,31 @@ def test_a_provider_that_is_down_sends_the_resident_back_with_a_message(
     page = client.get(moved["Location"])
     assert "did not succeed" in page.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_the_address_the_provider_vouches_for_is_kept_for_digests(client, oidc):
+    sign_in(client, DEMO_RESIDENT)
+    user = User.objects.get(username=username_for(DEMO_RESIDENT))
+    assert user.email == f"{DEMO_RESIDENT}@example.org"
+    # A later sign-in brings the provider's current address.
+    User.objects.filter(pk=user.pk).update(email="old@example.org")
+    client.logout()
+    sign_in(client, DEMO_RESIDENT)
+    user.refresh_from_db()
+    assert user.email == f"{DEMO_RESIDENT}@example.org"
+
+
+@pytest.mark.parametrize(
+    "claims, expected",
+    [
+        ({"email": "a@example.org", "email_verified": True}, "a@example.org"),
+        ({"email": "a@example.org"}, "a@example.org"),
+        ({"email": "a@example.org", "email_verified": False}, ""),
+        ({"email": "not an address"}, ""),
+        ({}, ""),
+    ],
+)
+def test_only_a_vouched_well_formed_address_is_kept(claims, expected):
+    from districts.identity import verified_email
+
+    assert verified_email(claims) == expected
