@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from districts.identity import username_for
 from initiatives.models import Initiative, Support
 from tests.browser.conftest import OUTPUT, serious_violations
-from tests.browser.test_sign_in import ProviderGuard
+from tests.browser.provider import ProviderGuard
 from tests.oidc import (
     DEMO_RESIDENT,
     ESPOO_RESIDENT,
