@@ -6,7 +6,7 @@ in one statement. Identifiers in the SQL around it come from code, never
 from requests; every value is a bound parameter.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.contrib.gis.db.models import GeometryField
@@ -226,8 +226,13 @@ class CompiledTile:
 
 
 def _execute_bound(db: str, sql: str, params: Sequence[Any]) -> bytes:
-    """``_execute`` with the parameters bound by the server (psycopg's
-    Cursor, not the ClientCursor Django uses by default): PostgreSQL then
+    (tile_bytes,) = fetch_bound(db, sql, params)
+    return bytes(tile_bytes or b"")
+
+
+def fetch_bound(db: str, sql: str, params: Sequence[Any] | Mapping[str, Any]) -> Any:
+    """The one row of ``sql``, with the parameters bound by the server
+    (psycopg's Cursor, not the ClientCursor Django uses by default): PostgreSQL then
     prepares the statement once a connection has run it
     ``prepare_threshold`` times (DATABASES OPTIONS; None never prepares),
     and the client no longer quotes the values into the SQL text."""
@@ -243,5 +248,4 @@ def _execute_bound(db: str, sql: str, params: Sequence[Any]) -> bytes:
     )
     with wrapped as cursor:
         cursor.execute(sql, params)
-        (tile_bytes,) = cursor.fetchone()
-    return bytes(tile_bytes or b"")
+        return cursor.fetchone()

@@ -27,7 +27,8 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
-from geo.params import MAX_TILE_ZOOM, parse_tile
+from geo import cells
+from geo.params import MAX_TILE_ZOOM, Tile, parse_tile
 from geo.tiles import CELLS, MAX_FEATURES, CompiledTile, render_tile
 from maps.layers import FILTER_PARAMETERS, Layer, apply_filters, get_layer
 from maps.ogc import extent, parse_int
@@ -148,6 +149,23 @@ def compiled_counts(layer: Layer) -> CompiledTile:
     return _compiled_counts(layer.name)
 
 
+@functools.cache
+def _cell_counts(name: str) -> cells.CellCounts:
+    layer = get_layer(name)
+    options = aggregate_options(layer)
+    del options["aggregate"], options["geometry"]
+    return cells.CellCounts(layer.rows(AnonymousUser()), **options)
+
+
+def counts_tile(layer: Layer, tile: Tile, version: str | None) -> bytes:
+    """A public layer's aggregated tile: summed from its summary of counts
+    per fine cell (geo.cells) when it has a data version to key that by and
+    the tile is coarse enough, else counted from the rows."""
+    if version is None or not cells.covers(tile):
+        return compiled_counts(layer).render(tile)
+    return _cell_counts(layer.name).render(tile, version)
+
+
 def cache_headers(
     response: HttpResponse, *, personal: bool, immutable: bool = False
 ) -> HttpResponse:
@@ -196,7 +214,7 @@ def layer_tile(
         if version is not None and request.GET[VERSION] != version:
             return to_version(request, version)
     if layer.public and not filtered and aggregate:
-        data = compiled_counts(layer).render(tile)
+        data = counts_tile(layer, tile, version or layer.data_version())
     elif layer.public and not filtered:
         # The same for everyone: who asks is not even looked up.
         data = compiled(layer, fields, limit).render(tile)
