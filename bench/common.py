@@ -142,6 +142,12 @@ def write_results(name: str, data: dict[str, Any], markdown: str) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     data = {"benchmark": name, "machine": machine(), **data}
     (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n")
+    return write_markdown(name, data, markdown)
+
+
+def write_markdown(name: str, data: dict[str, Any], markdown: str) -> Path:
+    """The Markdown beside ``data``, headed by the machine block the run
+    recorded."""
     header = (
         f"# Benchmark: {name}\n\n"
         f"Run {data['machine']['date']} on commit {data['machine']['commit']}, "

@@ -44,11 +44,13 @@ import psycopg
 from bench import peers
 from bench.common import (
     PY,
+    RESULTS,
     ROOT,
     bench_database_url,
     prepare_database,
     psycopg_url,
     table,
+    write_markdown,
     write_results,
 )
 from bench.layers import SEED, bboxes, load_cases, tiles, tune
@@ -516,9 +518,10 @@ def issue_table(
             "Piiri/SQL",
             "warm/SQL",
         ]
-    rows = []
+    # Rows as lists: the sizes repeat the column names (TiPg, Piiri ...),
+    # which a dict per row would fold into the last size's values.
+    rows: list[list[str]] = []
     for name in names:
-        row: dict[str, str] = {"workload": name}
         values: list[str] = [name]
         for n in sizes:
             sql = rps(cells, n, name, "sql")
@@ -540,10 +543,10 @@ def issue_table(
                 f"{ratio(ours, sql) or 'n/a'}{suffix}",
                 str(ratio(rps(cells, n, name, "warm"), sql) or "n/a"),
             ]
-        row = dict(zip(columns, values, strict=True))
-        rows.append(row)
+        assert len(values) == len(columns)
+        rows.append(values)
     lines = ["| " + " | ".join(columns) + " |", "|---|" + "---:|" * (len(columns) - 1)]
-    lines += ["| " + " | ".join(r[c] for c in columns) + " |" for r in rows]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
 
 
@@ -575,7 +578,6 @@ def main() -> None:
     runs = [run_size(n, with_nginx) for n in SIZES]
     tools.update(peers.postgres_versions(bench_database_url(f"piiri_bench_{SIZES[0]}")))
     cells = [c for r in runs for c in r["cells"]]
-    names = list(dict.fromkeys(c["workload"] for c in cells))
     checked = targets(cells, SIZES, piiri)
     wall = round(time.monotonic() - started)
     data = {
@@ -595,14 +597,25 @@ def main() -> None:
         "runs": runs,
         "targets": checked,
     }
+    write_results("layers_wrk", data, markdown_of(data))
+
+
+def markdown_of(data: dict[str, Any]) -> str:
+    """The report of a run, from its JSON alone (so ``--report`` can render
+    it again without measuring)."""
+    with_nginx, runs, tools = data["nginx"], data["runs"], data["tools"]
+    wall, checked, piiri = data["wall_seconds"], data["targets"], data["piiri_compared"]
+    sizes = data["sizes"]
+    cells = [c for r in runs for c in r["cells"]]
+    names = list(dict.fromkeys(c["workload"] for c in cells))
     through = (
         "Piiri cold (through nginx, every URL unique)"
         if with_nginx
         else "Piiri direct (gunicorn; no scripts/nginx in this tree, so no cold/warm)"
     )
     per_size = ", ".join(f"{r['size']:,}: {r['wall_seconds']} s" for r in runs)
-    markdown = f"""
-Data: real Helsinki areas + {" / ".join(f"{n:,}" for n in SIZES)} synthetic
+    return f"""
+Data: real Helsinki areas + {" / ".join(f"{n:,}" for n in sizes)} synthetic
 cases (bench/synthetic.py, seed {SEED}, labelled SYNTHETIC; one database per
 size). wrk -c{CONCURRENCY} -t2, {DURATION:g} s per cell, interleaved: every
 workload runs against each server in turn before the next workload. Each
@@ -627,7 +640,7 @@ Ratios use {through}.
 
 ## Requests per second at concurrency {CONCURRENCY}
 
-{issue_table(cells, SIZES, names, piiri)}
+{issue_table(cells, sizes, names, piiri)}
 
 ## Targets
 
@@ -639,8 +652,15 @@ Ratios use {through}.
 
 {table(detail_rows(cells), list(detail_rows(cells)[0]))}
 """
-    write_results("layers_wrk", data, markdown)
+
+
+def report_again() -> None:
+    """``python -m bench.layers_wrk --report``: the Markdown of the
+    committed JSON rendered again (its machine block, commit included, is
+    the run's own)."""
+    data = json.loads((RESULTS / "layers_wrk.json").read_text())
+    write_markdown("layers_wrk", data, markdown_of(data))
 
 
 if __name__ == "__main__":
-    main()
+    report_again() if "--report" in sys.argv[1:] else main()
