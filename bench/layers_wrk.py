@@ -617,8 +617,9 @@ def markdown_of(data: dict[str, Any]) -> str:
     return f"""
 Data: real Helsinki areas + {" / ".join(f"{n:,}" for n in sizes)} synthetic
 cases (bench/synthetic.py, seed {SEED}, labelled SYNTHETIC; one database per
-size). wrk -c{CONCURRENCY} -t2, {DURATION:g} s per cell, interleaved: every
-workload runs against each server in turn before the next workload. Each
+size). wrk -c{data["concurrency"]} -t2, {data["seconds_per_cell"]:g} s per cell,
+interleaved: every workload runs against each server in turn before the next
+workload. Each
 client cycles through a fixed, seeded list of distinct tiles (up to
 {TILE_LIST:,} per zoom over the city) or {BBOX_KM:g} km bboxes ({ITEM_LIST:,}).
 Tools: {", ".join(f"{k} {v}" for k, v in tools.items())}. Wall time
@@ -638,7 +639,7 @@ Tools: {", ".join(f"{k} {v}" for k, v in tools.items())}. Wall time
 
 Ratios use {through}.
 
-## Requests per second at concurrency {CONCURRENCY}
+## Requests per second at concurrency {data["concurrency"]}
 
 {issue_table(cells, sizes, names, piiri)}
 
