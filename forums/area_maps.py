@@ -4,11 +4,11 @@ forums/static/forums/area_map.js draws (outlines, a venue, a drawing)."""
 import json
 from typing import Any
 
-from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, Point
 from django.utils.translation import get_language
 
 from geo import srid
+from web.basemap import basemap
 
 # Metres in the storage CRS: outlines simplified to what a 22rem map shows.
 OUTLINE_TOLERANCE = 5.0
@@ -40,10 +40,7 @@ def area_map_config(
         lon_lat = [round(shown.x, 6), round(shown.y, 6)]
     language = (get_language() or "fi")[:2]
     return {
-        "basemap": {
-            "url": settings.BASEMAP_URL,
-            "attribution": settings.BASEMAP_ATTRIBUTION,
-        },
+        "basemap": basemap(),
         "areas": areas,
         "point": lon_lat,
         "draw": {"field": draw_field, "language": language} if draw_field else None,

@@ -52,6 +52,7 @@ from maps.gazetteer import place_search
 from maps.layers import get_layer
 from maps.outlines import AREA_TOLERANCE, area_url, outline_features
 from maps.reports import area_map, map_parts
+from web.basemap import basemap
 from web.errors import bad_input_is_400
 from web.viewer import viewer_of
 
@@ -75,10 +76,6 @@ IN_VIEW_LIMIT = 20
 # Points per vector tile on the map: enough to show where things are at a
 # city-wide zoom; zooming in shows every item (smaller tiles, same cap).
 TILE_LIMIT = 1500
-
-
-def _basemap() -> dict[str, str]:
-    return {"url": settings.BASEMAP_URL, "attribution": settings.BASEMAP_ATTRIBUTION}
 
 
 def _zoom_levels() -> list[dict[str, Any]]:
@@ -217,7 +214,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "zoomLevels": _zoom_levels(),
         "water": _water(),
         "language": (get_language() or "fi")[:2],
-        "basemap": _basemap(),
+        "basemap": basemap(),
         "leaflet": _leaflet_options(),
         "strings": _js_strings(),
     }
@@ -355,7 +352,7 @@ def area_page(request: HttpRequest, level: str, code: str) -> HttpResponse:
         "focus": f"{area.level}:{area.code}",
         "areas": outline_features(outlines, tolerance=AREA_TOLERANCE),
         "where": reverse("pages:where"),
-        "basemap": _basemap(),
+        "basemap": basemap(),
         "leaflet": _leaflet_options(),
         "strings": _js_strings(),
     }
@@ -465,7 +462,7 @@ def item_page(request: HttpRequest, collection: str, item_id: int) -> HttpRespon
             "mode": "item",
             "areas": outline_features(around, tolerance=AREA_TOLERANCE),
             "point": [round(marker.x, 6), round(marker.y, 6)],
-            "basemap": _basemap(),
+            "basemap": basemap(),
             "leaflet": _leaflet_options(),
             "strings": _js_strings(),
         }
