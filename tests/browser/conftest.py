@@ -24,6 +24,7 @@ from cases.importers.helsinki import import_helsinki_items
 from cases.models import BudgetProposal, Case, Facility
 from districts.models import District
 from tests.browser.items import create_map_items
+from tests.committed import committed
 from tests.fixtures_data import FIXTURES, load_fixture_data
 
 CHROMIUM = "/usr/bin/chromium"
@@ -67,7 +68,7 @@ def browser():
 
 @pytest.fixture(scope="session")
 def app_server(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+    with committed(django_db_blocker):
         server = LiveServer("127.0.0.1")
         yield server
         server.stop()
@@ -76,7 +77,7 @@ def app_server(django_db_setup, django_db_blocker):
 @pytest.fixture(scope="module")
 def site(app_server, django_db_blocker):
     """The live server's base URL, with the session's data in place."""
-    with django_db_blocker.unblock():
+    with committed(django_db_blocker):
         if not District.objects.exists():
             load_fixture_data()
     return app_server.url
@@ -87,7 +88,7 @@ def map_items(site, django_db_blocker):
     """The module's labelled test items, alone on the map: the real items
     are set aside for the module and imported again after it, so what the
     browser counts is exactly the test's own."""
-    with django_db_blocker.unblock():
+    with committed(django_db_blocker):
         for model in (Case, Facility, BudgetProposal):
             model.objects.all().delete()
         items = create_map_items()
@@ -103,7 +104,7 @@ def budgeting_rounds(site, django_db_blocker):
     from budgeting.importers import import_omastadi_plans
     from budgeting.models import Plan, Round
 
-    with django_db_blocker.unblock():
+    with committed(django_db_blocker):
         import_omastadi_plans(
             FIXTURES / "budgeting" / "helsinki_omastadi_plans_rounds1-3.csv",
             progress=False,
@@ -120,7 +121,7 @@ def staff_user(site, django_db_blocker):
 
     # The hasher the tests sign in with (tests/conftest.py).
     hasher = MD5PasswordHasher()
-    with django_db_blocker.unblock():
+    with committed(django_db_blocker):
         user = get_user_model().objects.create_superuser("browser-admin")
         user.password = hasher.encode(PASSWORD, hasher.salt())
         user.save()

@@ -9,6 +9,7 @@ from tests.browser.conftest import OUTPUT, serious_violations, sign_in
 from tests.browser.provider import ProviderGuard, sign_in_through_provider
 from tests.browser.voting import create_voting_round, delete_round
 from tests.budgeting.conftest import proposal_round
+from tests.committed import committed
 from tests.oidc import YOUNG_RESIDENT, oidc, oidc_provider
 
 __all__ = ["oidc", "oidc_provider"]
@@ -57,7 +58,7 @@ OPEN_ROUND = 942
 def round_with_my_proposal(site, staff_user, django_db_blocker):
     """A synthetic round (not OmaStadi data) taking proposals today, with
     one proposal by the signed-in user, for the module."""
-    with django_db_blocker.unblock():
+    with committed(django_db_blocker):
         round_ = proposal_round(OPEN_ROUND)
         services.proposal_submit(
             actor=staff_user,
@@ -84,7 +85,7 @@ def followed(staff_user, django_db_blocker):
     from geo.params import parse_polygon
     from tests import places
 
-    with django_db_blocker.unblock():
+    with committed(django_db_blocker):
         area = custom_area_create(
             actor=staff_user,
             name_fi="TESTI: Aseman ympäristö",
@@ -154,7 +155,7 @@ def test_axe_finds_no_serious_violation_signed_in(
 def voting_round(site, budgeting_rounds, django_db_blocker):
     # After budgeting_rounds, so removed before it removes every plan (its
     # ballots protect this round's plans).
-    with django_db_blocker.unblock():
+    with committed(django_db_blocker):
         round_ = create_voting_round(9602)
         yield round_
         delete_round(round_)

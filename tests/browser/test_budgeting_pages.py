@@ -14,6 +14,7 @@ from geo.points import point_at
 from tests.browser.conftest import OUTPUT
 from tests.browser.provider import provider_page
 from tests.budgeting.conftest import proposal_round
+from tests.committed import committed
 from tests.oidc import DEMO_RESIDENT, oidc, oidc_provider
 
 __all__ = ["oidc", "oidc_provider", "provider_page"]
@@ -25,7 +26,7 @@ OPEN_ROUND = 941
 def taking_proposals(site, django_db_blocker):
     """A round taking proposals today, for the module; its proposals go
     with it."""
-    with django_db_blocker.unblock():
+    with committed(django_db_blocker):
         round_ = proposal_round(OPEN_ROUND)
         yield round_
         BudgetProposal.objects.filter(round=round_).delete()

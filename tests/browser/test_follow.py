@@ -6,13 +6,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db.models import Max
 
 from cases.models import Case
-from districts.models import AuditLog, District
+from districts.models import District
 from tests import places
 from tests.browser.conftest import serious_violations
 from tests.browser.test_meetings import session_of
+from tests.committed import committed
 from tests.factories import planner_user
 
 pytestmark = pytest.mark.browser
@@ -25,8 +25,7 @@ TITLE = "TESTI-SEURANTA: Penkki rikki asemalla"
 def people(site, django_db_blocker):
     """A resident and a planner, signed in; what they make is removed after
     the module."""
-    with django_db_blocker.unblock():
-        audited_before = AuditLog.objects.aggregate(last=Max("id"))["last"] or 0
+    with committed(django_db_blocker):
         resident = get_user_model().objects.create_user(
             "test-follow-resident", email="asukas@example.org"
         )
@@ -34,7 +33,6 @@ def people(site, django_db_blocker):
         yield {"resident": session_of(resident), "planner": session_of(planner)}
         Case.objects.filter(title_fi__startswith="TESTI-SEURANTA").delete()
         get_user_model().objects.filter(username__startswith="test-follow-").delete()
-        AuditLog.objects.filter(id__gt=audited_before).delete()
 
 
 def signed_in(browser, site, session):

@@ -12,6 +12,7 @@ from districts.identity import username_for
 from initiatives.models import Initiative, Support
 from tests.browser.conftest import OUTPUT, serious_violations
 from tests.browser.provider import ProviderGuard
+from tests.committed import committed
 from tests.oidc import (
     DEMO_RESIDENT,
     ESPOO_RESIDENT,
@@ -64,7 +65,7 @@ def leave_no_initiatives(site, django_db_blocker):
     shared, so it is removed after the module, outside the tests' rolled-back
     transactions (a function fixture's delete would be rolled back too)."""
     yield
-    with django_db_blocker.unblock():
+    with committed(django_db_blocker):
         Support.objects.filter(initiative__title=TITLE).delete()
         Initiative.objects.filter(title=TITLE).delete()
         User.objects.filter(

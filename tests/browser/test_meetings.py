@@ -14,18 +14,18 @@ from django.contrib.auth import (
     get_user_model,
 )
 from django.contrib.sessions.backends.db import SessionStore
-from django.db.models import Max
 from django.utils import timezone
 from icalendar import Calendar
 
 from cases.models import BudgetProposal, Case
 from cases.services.links import areas_link
-from districts.models import AuditLog, CustomArea, District
+from districts.models import CustomArea, District
 from districts.services import coordinator_assign
 from forums.models import Forum
 from forums.services import agenda_item_add, meeting_create, minutes_publish
 from tests import places
 from tests.browser.conftest import serious_violations
+from tests.committed import committed
 from tests.factories import admin_user
 
 pytestmark = pytest.mark.browser
@@ -34,10 +34,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def world(site, django_db_blocker):
     """Labelled test data in Kluuvi, removed after the module."""
-    with django_db_blocker.unblock():
-        # The services audit what the fixture does; those entries go too,
-        # so no other test meets them (the session data is shared).
-        audited_before = AuditLog.objects.aggregate(last=Max("id"))["last"] or 0
+    with committed(django_db_blocker):
         admin = admin_user(username="test-meetings-admin")
         coordinator = get_user_model().objects.create_user("test-meetings-coordinator")
         kluuvi = District.objects.get(level="sub_district", code="020")
@@ -83,7 +80,6 @@ def world(site, django_db_blocker):
         proposal.delete()
         coordinator.area_assignments.all().delete()
         get_user_model().objects.filter(username__startswith="test-meetings-").delete()
-        AuditLog.objects.filter(id__gt=audited_before).delete()
 
 
 def session_of(user) -> str:

@@ -20,6 +20,7 @@ from tests.browser.voting import (
     move_to_voting,
     plan_id,
 )
+from tests.committed import committed
 from tests.oidc import DEMO_RESIDENT, oidc, oidc_provider
 
 __all__ = ["oidc", "oidc_provider", "provider_page"]
@@ -29,7 +30,7 @@ NUMBER = 9601
 
 @pytest.fixture(scope="module")
 def voting_round(site, django_db_blocker):
-    with django_db_blocker.unblock():
+    with committed(django_db_blocker):
         round_ = create_voting_round(NUMBER, proposing=True)
         yield round_
         delete_round(round_)

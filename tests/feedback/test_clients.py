@@ -22,6 +22,7 @@ from bench.server import app_server
 from feedback.keys import api_key_create
 from feedback.models import ApiKey, Feedback
 from tests import places
+from tests.committed import committed
 
 # The module fixture needs the test database even when this module runs alone:
 # without a django_db test, pytest-django would leave the settings on the
@@ -31,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="module")
 def server(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+    with committed(django_db_blocker):
         row, key = api_key_create(name="georeport client test")
         settings = connection.settings_dict
     url = (
@@ -42,7 +43,7 @@ def server(django_db_setup, django_db_blocker):
         with app_server(url, workers=2) as base:
             yield base, key
     finally:
-        with django_db_blocker.unblock():
+        with committed(django_db_blocker):
             Feedback.objects.filter(api_key=row).delete()
             ApiKey.objects.filter(pk=row.pk).delete()
 

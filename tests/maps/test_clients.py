@@ -22,6 +22,7 @@ from bench.server import app_server
 from districts.models import CustomArea
 from geo.points import point_at
 from maps.layers import LAYERS
+from tests.committed import committed
 from tests.maps.test_tiles import STATION_Z14
 
 # The module fixture needs the test database even when this module runs alone:
@@ -40,7 +41,7 @@ AREA_COUNTS = {
 
 @pytest.fixture(scope="module")
 def server(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+    with committed(django_db_blocker):
         settings = connection.settings_dict
         owner = get_user_model().objects.create_user("client-test-owner")
         CustomArea.objects.create(
@@ -59,7 +60,7 @@ def server(django_db_setup, django_db_blocker):
         with app_server(url, workers=2) as base:
             yield base
     finally:
-        with django_db_blocker.unblock():
+        with committed(django_db_blocker):
             CustomArea.objects.filter(owner=owner).delete()
             owner.delete()
 
