@@ -219,10 +219,23 @@ class CompiledTile:
         ]
 
     def render(self, tile: Tile) -> bytes:
+        return _execute_bound(self.db, self.sql, self._params(tile))
+
+    def render_beside(
+        self, tile: Tile, sql: str, params: Sequence[Any]
+    ) -> tuple[Any, bytes]:
+        """The value of the scalar subquery ``sql`` and the tile, in one
+        statement: one round trip, and both read from one snapshot."""
+        found, tile_bytes = fetch_bound(
+            self.db, f"SELECT {sql}, ({self.sql})", [*params, *self._params(tile)]
+        )
+        return found, bytes(tile_bytes or b"")
+
+    def _params(self, tile: Tile) -> list[Any]:
         params = list(self.params)
         for position, axis in self.slots:
             params[position] = tile[axis]
-        return _execute_bound(self.db, self.sql, params)
+        return params
 
 
 def _execute_bound(db: str, sql: str, params: Sequence[Any]) -> bytes:

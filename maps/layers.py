@@ -109,12 +109,18 @@ class Layer:
         that decides which rows a filter picks, changes; None when the
         layer has none (rows that depend on the viewer or on a statistic
         over many tables)."""
+        tables = self.version_tables()
+        if tables is None:
+            return None
+        return version_of(tables, using=router.db_for_read(self.sources[0]))
+
+    def version_tables(self) -> list[str] | None:
+        """The tables whose versions make ``data_version`` (None: it has
+        none), for a statement that reads them beside the rows
+        (web.versions.version_sql)."""
         if not self.public or not self.sources:
             return None
-        return version_of(
-            [model._meta.db_table for model in self.sources],
-            using=router.db_for_read(self.sources[0]),
-        )
+        return [model._meta.db_table for model in self.sources]
 
     def rows_for(self, viewer: Viewer, params: Mapping[str, str]) -> QuerySet:
         return self.shaped(params) if self.shaped else self.rows(viewer)

@@ -34,6 +34,7 @@ from maps.layers import FILTER_PARAMETERS, Layer, apply_filters, get_layer
 from maps.ogc import extent, parse_int
 from web.errors import bad_input_is_400
 from web.lean import lean
+from web.versions import version_key, version_sql
 from web.viewer import viewer_of
 
 MVT = "application/vnd.mapbox-vector-tile"
@@ -166,6 +167,53 @@ def counts_tile(layer: Layer, tile: Tile, version: str | None) -> bytes:
     return _cell_counts(layer.name).render(tile, version)
 
 
+def public_points(
+    layer: Layer,
+    tile: Tile,
+    fields: tuple[str, ...] | None,
+    limit: int,
+    *,
+    versioned: bool,
+) -> tuple[bytes, str | None]:
+    """A public layer's point tile from its compiled statement, and, when
+    ``versioned``, the layer's data version read in that same statement:
+    one round trip, and the tile is exactly that version's."""
+    statement = compiled(layer, fields, limit)
+    tables = layer.version_tables() if versioned else None
+    if tables is None:
+        return statement.render(tile), None
+    found, data = statement.render_beside(tile, *version_sql(tables))
+    return data, version_key(tables, found)
+
+
+def rows_tile(
+    request: HttpRequest,
+    layer: Layer,
+    tile: Tile,
+    *,
+    filtered: bool,
+    aggregate: bool,
+    fields: tuple[str, ...] | None,
+    limit: int,
+    version: str | None,
+) -> bytes:
+    """Every tile but a public layer's unfiltered points: counts per cell,
+    or the rows a filter or the viewer picks."""
+    if layer.public and not filtered:
+        return counts_tile(layer, tile, version or layer.data_version())
+    # The same filters as the items (?status=, ?kind=, ?round=, ?area=),
+    # so a filtered map asks for filtered tiles instead of hiding features.
+    viewer = viewer_of(request)
+    rows = apply_filters(
+        layer, layer.rows_for(viewer, request.GET), request.GET, viewer
+    )
+    if aggregate:
+        return render_tile(rows, tile=tile, **aggregate_options(layer))
+    return render_tile(
+        rows, tile=tile, max_features=limit, **tile_options(layer, fields)
+    )
+
+
 def cache_headers(
     response: HttpResponse, *, personal: bool, immutable: bool = False
 ) -> HttpResponse:
@@ -208,30 +256,29 @@ def layer_tile(
     # in the tile is counted, and a cell has its counts only.
     aggregate = parse_aggregate(request.GET.get("aggregate"), layer, tile.z)
     personal = not layer.public or bool(request.GET.get("custom_area"))
-    version = None
-    if VERSION in request.GET and not personal:
-        version = layer.data_version()
-        if version is not None and request.GET[VERSION] != version:
-            return to_version(request, version)
-    if layer.public and not filtered and aggregate:
-        data = counts_tile(layer, tile, version or layer.data_version())
-    elif layer.public and not filtered:
+    asked = None if personal else request.GET.get(VERSION)
+    data: bytes | None = None
+    if layer.public and not filtered and not aggregate:
         # The same for everyone: who asks is not even looked up.
-        data = compiled(layer, fields, limit).render(tile)
-    else:
-        # The same filters as the items (?status=, ?kind=, ?round=, ?area=),
-        # so a filtered map asks for filtered tiles instead of hiding
-        # features.
-        viewer = viewer_of(request)
-        rows = apply_filters(
-            layer, layer.rows_for(viewer, request.GET), request.GET, viewer
+        data, version = public_points(
+            layer, tile, fields, limit, versioned=asked is not None
         )
-        if aggregate:
-            data = render_tile(rows, tile=tile, **aggregate_options(layer))
-        else:
-            data = render_tile(
-                rows, tile=tile, max_features=limit, **tile_options(layer, fields)
-            )
+    else:
+        # Read before the rows, so the tile is at least this new.
+        version = layer.data_version() if asked is not None else None
+    if version is not None and asked != version:
+        return to_version(request, version)
+    if data is None:
+        data = rows_tile(
+            request,
+            layer,
+            tile,
+            filtered=filtered,
+            aggregate=aggregate,
+            fields=fields,
+            limit=limit,
+            version=version,
+        )
     if not data:
         return cache_headers(HttpResponse(status=204), personal=personal)
     etag = f'"{hashlib.blake2b(data, digest_size=16).hexdigest()}"'

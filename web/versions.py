@@ -19,7 +19,9 @@ one key per table set in one indexed statement.
 """
 
 import hashlib
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.db import connections
 
@@ -75,13 +77,30 @@ def version_of(tables: Sequence[str], *, using: str = "default") -> str:
     """One short key for the data of ``tables``: it changes whenever a row
     of any of them does. Untracked tables count as unchanging. Read it from
     the database the data will be read from (a replica lags the primary)."""
+    sql, params = version_sql(tables)
     with connections[using].cursor() as cursor:
-        cursor.execute(
-            f"SELECT table_name, version FROM {TABLE} WHERE table_name = ANY(%s)",
-            [list(tables)],
-        )
-        found = dict(cursor.fetchall())
-    text = ",".join(f"{table}:{found.get(table, 0)}" for table in sorted(tables))
+        cursor.execute(f"SELECT {sql}", params)
+        (found,) = cursor.fetchone()
+    return version_key(tables, found)
+
+
+def version_sql(tables: Sequence[str]) -> tuple[str, list[Any]]:
+    """A scalar subquery of the versions of ``tables``, for a statement that
+    reads them beside the data itself: one round trip, and the data is
+    exactly as new as the version (one statement, one snapshot).
+    ``version_key`` makes its value the key ``version_of`` gives."""
+    return (
+        f"(SELECT json_object_agg(table_name, version) FROM {TABLE}"
+        " WHERE table_name = ANY(%s))",
+        [list(tables)],
+    )
+
+
+def version_key(tables: Sequence[str], found: Mapping[str, int] | str | None) -> str:
+    """The key of ``tables`` from their versions as ``version_sql`` reads
+    them (JSON text or parsed, NULL when none is tracked)."""
+    versions = json.loads(found) if isinstance(found, str) else found or {}
+    text = ",".join(f"{table}:{versions.get(table, 0)}" for table in sorted(tables))
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import mapbox_vector_tile
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from bench.common import tile_of
 from cases.models import Case
@@ -58,6 +59,24 @@ def test_a_versioned_tile_may_be_kept_for_ever_with_its_etag(client, case):
     again = client.get(url, HTTP_IF_NONE_MATCH=response["ETag"])
     assert again.status_code == 304
     assert again["Cache-Control"] == IMMUTABLE
+
+
+def test_a_versioned_point_tile_reads_its_version_in_its_own_statement(
+    client, case
+):
+    """One round trip, and the version and the rows from one snapshot: a
+    write between two statements could not put new rows under an old
+    version or old rows under a new one."""
+    url = tilejson_tile_url(client, "cases")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "Asemanaukion penkit" in titles(response)
+    (statement,) = [q["sql"] for q in queries.captured_queries]
+    assert "data_version" in statement and "ST_AsMVT" in statement
+    stale = client.get(url.replace(f"v={version_in(url)}", "v=0"))
+    assert stale.status_code == 302
+    assert version_in(stale["Location"]) == version_in(url)
 
 
 def test_an_unversioned_tile_keeps_the_short_max_age(client, case):
