@@ -74,18 +74,26 @@ run: db oidc
 SERVE_ENV := $(if $(filter file,$(origin PIIRI_DEV)),env -u PIIRI_DEV,env)
 GUNICORN_PORT ?= $(shell echo $$(($(PORT) + 1)))
 GUNICORN_PID := var/gunicorn-$(PORT).pid
-NGINX_ENV := PIIRI_NGINX_PORT=$(PORT) PIIRI_NGINX_UPSTREAM=127.0.0.1:$(GUNICORN_PORT)
+# The tile pool: gunicorn workers of their own behind nginx's /tiles/, as
+# many as the main pool unless TILE_CONCURRENCY says otherwise.
+TILE_PORT ?= $(shell echo $$(($(PORT) + 2)))
+TILE_PID := var/gunicorn-tiles-$(PORT).pid
+NGINX_ENV := PIIRI_NGINX_PORT=$(PORT) PIIRI_NGINX_UPSTREAM=127.0.0.1:$(GUNICORN_PORT) \
+	PIIRI_NGINX_TILE_UPSTREAM=127.0.0.1:$(TILE_PORT)
+GUNICORN := STATIC_MANIFEST=1 NUM_PROXIES=$${NUM_PROXIES:-1} .venv/bin/gunicorn -c config/gunicorn.py
 
 serve: db oidc
 	$(SERVE_ENV) $(PY) manage.py prepare
 	$(SERVE_ENV) STATIC_MANIFEST=1 $(PY) manage.py collectstatic --noinput -v 0
 	@mkdir -p var
 	@$(NGINX_ENV) scripts/nginx start
-	@echo "==> serving on http://127.0.0.1:$(PORT)/ (gunicorn on 127.0.0.1:$(GUNICORN_PORT))"
-	@trap '$(NGINX_ENV) scripts/nginx stop' EXIT; trap 'exit 130' INT TERM; \
-		$(SERVE_ENV) STATIC_MANIFEST=1 NUM_PROXIES=$${NUM_PROXIES:-1} BIND=127.0.0.1:$(GUNICORN_PORT) \
-		.venv/bin/gunicorn -c config/gunicorn.py --pid $(GUNICORN_PID) \
-		config.wsgi:application
+	@echo "==> serving on http://127.0.0.1:$(PORT)/ (gunicorn on 127.0.0.1:$(GUNICORN_PORT), tiles on 127.0.0.1:$(TILE_PORT))"
+	@trap '$(NGINX_ENV) scripts/nginx stop; kill -TERM $$tiles 2>/dev/null; wait $$tiles' EXIT; \
+		trap 'exit 130' INT TERM; \
+		$(SERVE_ENV) BIND=127.0.0.1:$(TILE_PORT) WEB_CONCURRENCY=$${TILE_CONCURRENCY:-$${WEB_CONCURRENCY:-}} \
+			$(GUNICORN) --pid $(TILE_PID) config.wsgi:application & tiles=$$!; \
+		$(SERVE_ENV) BIND=127.0.0.1:$(GUNICORN_PORT) $(GUNICORN) --pid $(GUNICORN_PID) \
+			config.wsgi:application
 
 BACKUP ?= backups/piiri-$(shell date -u +%Y%m%dT%H%M%SZ).dump
 
@@ -123,10 +131,12 @@ bench: db
 	$(PY) bench/run.py $(BENCH)
 
 stop:
-	@if [ -f $(GUNICORN_PID) ] && kill -TERM "$$(cat $(GUNICORN_PID))" 2>/dev/null; then \
-		echo "==> stopping gunicorn"; \
-		while kill -0 "$$(cat $(GUNICORN_PID) 2>/dev/null)" 2>/dev/null; do sleep 0.2; done; \
-	fi
+	@for pid in $(GUNICORN_PID) $(TILE_PID); do \
+		if [ -f $$pid ] && kill -TERM "$$(cat $$pid)" 2>/dev/null; then \
+			echo "==> stopping gunicorn ($$pid)"; \
+			while kill -0 "$$(cat $$pid 2>/dev/null)" 2>/dev/null; do sleep 0.2; done; \
+		fi; \
+	done
 	@$(NGINX_ENV) scripts/nginx stop
 	@scripts/db stop
 	@scripts/oidc stop

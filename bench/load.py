@@ -62,7 +62,14 @@ def serve(url: str) -> Iterator[dict[str, int]]:
         roots = {"gunicorn": app.pid, "postgres": postmaster_pid(url)}
         base = app.base
         if peers.have_nginx():
-            front = stack.enter_context(peers.nginx(peers.PORTS["piiri"]))
+            # As `make serve`: tiles behind nginx have a pool of their own.
+            tiles = stack.enter_context(
+                peers.piiri(url, port=peers.PORTS["tiles"], NUM_PROXIES="2")
+            )
+            roots["gunicorn_tiles"] = tiles.pid
+            front = stack.enter_context(
+                peers.nginx(peers.PORTS["piiri"], tile_port=peers.PORTS["tiles"])
+            )
             roots["nginx"] = front.pid
             base = front.base
         yield {"base": base, **roots}  # type: ignore[dict-item]
@@ -316,6 +323,8 @@ def main() -> None:
     for t in targets:
         t["met"] = "met" if t["met"] else "**not met**"
     through = "nginx (scripts/nginx) in front of " if "nginx" in roots else ""
+    if "gunicorn_tiles" in roots:
+        through += "two pools of "
     examples = [e for r in runs for e in r["error_examples"]][:10]
     verdict_rows = [
         {"c": r["concurrency"], **{k: v for k, v in m.items() if k != "flat"}}
@@ -331,7 +340,8 @@ def main() -> None:
     samples = [m for r in runs for m in memory_rows(r, groups)]
     markdown = f"""
 Mixed vote-day load against {through}gunicorn (config/gunicorn.py sync
-workers, STATIC_MANIFEST=1, DEBUG off), the database `{DATABASE}` (real
+workers, STATIC_MANIFEST=1, DEBUG off; with nginx, /tiles/ goes to a pool
+of its own, as in `make serve`), the database `{DATABASE}` (real
 Helsinki areas, facilities and cases from fixtures via `manage.py prepare`;
 benchmark round {BENCH_ROUND} is synthetic). Mix: {mix}.
 Each simulated client has its own address behind a load balancer and

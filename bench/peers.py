@@ -33,6 +33,8 @@ TIPG_CASES = "public.cases_case"
 BASE_PORT = int(os.environ.get("BENCH_PORT", 8133))
 PORTS = {"piiri": BASE_PORT, "nginx": BASE_PORT + 1, "tipg": BASE_PORT + 2}
 PORTS["sql"] = BASE_PORT + 3
+# `make serve`'s tile pool (gunicorn workers of their own behind /tiles/).
+PORTS["tiles"] = BASE_PORT + 4
 
 
 def have_nginx() -> bool:
@@ -88,15 +90,20 @@ def nginx_dir(port: int) -> Path:
 
 
 @contextmanager
-def nginx(upstream_port: int, *, port: int | None = None) -> Iterator[Server]:
-    """scripts/nginx in front of gunicorn on ``upstream_port``, as `make
-    serve` runs it, in a run directory of its own with an empty cache."""
+def nginx(
+    upstream_port: int, *, port: int | None = None, tile_port: int | None = None
+) -> Iterator[Server]:
+    """scripts/nginx in front of gunicorn on ``upstream_port`` (and its
+    /tiles/ in front of a tile pool on ``tile_port``, as `make serve` runs
+    it; otherwise the same gunicorn), in a run directory of its own with an
+    empty cache."""
     port = port or PORTS["nginx"]
     run_dir = nginx_dir(port)
     env = {
         **os.environ,
         "PIIRI_NGINX_PORT": str(port),
         "PIIRI_NGINX_UPSTREAM": f"127.0.0.1:{upstream_port}",
+        "PIIRI_NGINX_TILE_UPSTREAM": f"127.0.0.1:{tile_port or upstream_port}",
         "PIIRI_NGINX_DIR": str(run_dir),
     }
     script = [str(NGINX_SCRIPT)]

@@ -55,11 +55,14 @@ def tile_of(lon: float, lat: float, z: int) -> str:
 
 
 def wait_until_ready(base: str, process: subprocess.Popen) -> None:
-    """nginx answers 502 until gunicorn is up: wait for the app's 200."""
+    """nginx answers 502 until gunicorn is up: wait for the app's 200, and
+    for the tile pool's own 404 of a layer that does not exist."""
     deadline = time.monotonic() + 600
     while True:
         try:
-            if httpx.get(base + "/readyz", timeout=5).status_code == 200:
+            ready = httpx.get(base + "/readyz", timeout=5).status_code == 200
+            tiles = httpx.get(base + "/tiles/no-such-layer.json", timeout=5)
+            if ready and tiles.status_code == 404:
                 return
         except httpx.TransportError:
             pass
@@ -70,10 +73,16 @@ def wait_until_ready(base: str, process: subprocess.Popen) -> None:
 
 @pytest.mark.django_db
 def test_make_serve_puts_nginx_in_front(empty_database, tmp_path):
-    port, app_port = free_port(), free_port()
+    port, app_port, tile_port = free_port(), free_port(), free_port()
     run_dir = tmp_path / "nginx"
     process = subprocess.Popen(
-        ["make", "serve", f"PORT={port}", f"GUNICORN_PORT={app_port}"],
+        [
+            "make",
+            "serve",
+            f"PORT={port}",
+            f"GUNICORN_PORT={app_port}",
+            f"TILE_PORT={tile_port}",
+        ],
         cwd=ROOT,
         env={
             **os.environ,
@@ -91,6 +100,7 @@ def test_make_serve_puts_nginx_in_front(empty_database, tmp_path):
         wait_until_ready(base, process)
         nginx_pid = int((run_dir / "nginx.pid").read_text())
         gunicorn_pid = int((ROOT / "var" / f"gunicorn-{port}.pid").read_text())
+        tile_pid = int((ROOT / "var" / f"gunicorn-tiles-{port}.pid").read_text())
         with httpx.Client(base_url=base, timeout=30) as client:
             # A collected static file comes from nginx itself: its hashed
             # name (manifest) with nginx's year-long immutable caching.
@@ -154,5 +164,19 @@ def test_make_serve_puts_nginx_in_front(empty_database, tmp_path):
     assert "==> stopping nginx" in output, output[-3000:]
     assert not alive(nginx_pid)
     assert not alive(gunicorn_pid)
+    assert not alive(tile_pid)
     assert port_is_free(port)
     assert port_is_free(app_port)
+    assert port_is_free(tile_port)
+    # Tiles went to their own pool, everything else to the main one (nginx
+    # writes its buffered log out when it stops).
+    served = set()
+    for line in (run_dir / "access.log").read_text().splitlines():
+        request_path = line.split('"')[1].split()[1]
+        upstream = line.split("upstream=")[1].split()[0]
+        if upstream != "-":
+            served.add((request_path.startswith("/tiles/"), upstream))
+    assert served == {
+        (True, f"127.0.0.1:{tile_port}"),
+        (False, f"127.0.0.1:{app_port}"),
+    }

@@ -61,9 +61,7 @@ def test_a_versioned_tile_may_be_kept_for_ever_with_its_etag(client, case):
     assert again["Cache-Control"] == IMMUTABLE
 
 
-def test_a_versioned_point_tile_reads_its_version_in_its_own_statement(
-    client, case
-):
+def test_a_versioned_point_tile_reads_its_version_in_its_own_statement(client, case):
     """One round trip, and the version and the rows from one snapshot: a
     write between two statements could not put new rows under an old
     version or old rows under a new one."""
