@@ -26,6 +26,7 @@ estimate.
 """
 
 import asyncio
+import logging
 import os
 import random
 import sys
@@ -37,6 +38,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+import django
 import httpx
 
 from bench import peers
@@ -277,6 +279,11 @@ def memory_rows(result: dict[str, Any], groups: list[str]) -> list[dict[str, Any
 
 def main() -> None:
     url = bench_database_url(DATABASE)
+    # The voters' identity codes follow the app's rule (bench/vote_day.py).
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    # Django's logging config would log every request the load makes.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     data = setup(url)
     runs = []
     with serve(url) as served:
