@@ -28,6 +28,7 @@ from budgeting.models import Phase, Plan, Round
 from districts.models import District
 from districts.selectors import locate
 from geo.points import point_at
+from web.basemap import basemap
 from web.forms import show_errors
 
 PAGE_SIZE = 25
@@ -44,11 +45,12 @@ def _round_or_404(number: int) -> Round:
 
 def _map_config(**extra: Any) -> dict[str, Any]:
     """What every budgeting map's JS needs: django-leaflet's options (the
-    CSP allows no inline script, so its own tag cannot be used), the pools'
-    outlines to draw under everything, and its text in the page's
-    language."""
+    CSP allows no inline script, so its own tag cannot be used), the
+    basemap and the pools' outlines to draw under everything, and its text
+    in the page's language."""
     return {
         "leaflet": json.loads(leaflet_map("map")["djoptions"]),
+        "basemap": basemap(),
         "outlines": json.loads(selectors.major_district_outlines()),
         "strings": {
             "zoomIn": _("Zoom in"),

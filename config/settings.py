@@ -241,6 +241,9 @@ MIDDLEWARE = [
 # Where LeanPathMiddleware looks for @lean views: vector tiles, TileJSON
 # and the OGC API collections (items).
 LEAN_PATH_PREFIXES = ["/tiles/", "/ogc/collections/"]
+# The URLconf that holds every path under those prefixes: resolving there
+# skips walking the whole site's patterns (a sixth of a z16 tile's CPU).
+LEAN_URLCONF = "maps.urls"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

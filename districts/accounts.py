@@ -99,9 +99,10 @@ class ThrottledLoginView(LoginView):
 
 
 class TokenCreateApi(APIView):
-    """Exchange a username and password for an API token (``Authorization:
-    Token <key>``), or revoke the token the request carries (DELETE).
-    Failed attempts are throttled and locked out like the web login."""
+    """Exchange a staff account's username and password for an API token
+    (``Authorization: Token <key>``), or revoke the token the request
+    carries (DELETE). Failed attempts are throttled and locked out like the
+    web login, and a resident's right password is refused as there (403)."""
 
     authentication_classes: list[Any] = []
     permission_classes: list[Any] = []
@@ -151,6 +152,17 @@ class TokenCreateApi(APIView):
             return Response(
                 {"detail": _("Wrong username or password.")},
                 status=status.HTTP_400_BAD_REQUEST,
+            )
+        if not can_sign_in_with_password(user):
+            # As on the web form: a password signs in staff only.
+            return Response(
+                {
+                    "detail": _(
+                        "Username and password are for city staff. Residents "
+                        "sign in with strong identification (OpenID Connect)."
+                    )
+                },
+                status=status.HTTP_403_FORBIDDEN,
             )
         token, _created = Token.objects.get_or_create(user=user)
         if token_expired(token):

@@ -26,15 +26,30 @@ MAX_FEATURES = 10_000
 
 
 class TileEnvelope(Func):
-    """The tile's square in Web Mercator, widened by ``margin`` of its side."""
+    """The tile's square in Web Mercator, widened by ``margin`` of its side,
+    or in the CRS ``to_srid`` when given.
+
+    A scalar subquery, so PostgreSQL computes it once per statement (an
+    InitPlan). Written inline, a prepared statement's generic plan (the
+    tile's z/x/y as parameters, not constants) computes the envelope and
+    its transformation again for every row: 2.5 times the time of a z14
+    tile at 1,000,000 cases.
+    """
 
     function = "ST_TileEnvelope"
-    output_field = GeometryField(srid=srid.WEB_MERCATOR)
 
-    def __init__(self, tile: Tile, *, margin: float = 0.0) -> None:
-        super().__init__(*(Value(v) for v in tile))
+    def __init__(
+        self, tile: Tile, *, margin: float = 0.0, to_srid: int | None = None
+    ) -> None:
+        super().__init__(
+            *(Value(v) for v in tile),
+            output_field=GeometryField(srid=to_srid or srid.WEB_MERCATOR),
+        )
         # Positionally the fourth argument is the bounds, not the margin.
-        self.template = f"%(function)s(%(expressions)s, margin => {float(margin)})"
+        envelope = f"%(function)s(%(expressions)s, margin => {float(margin)})"
+        if to_srid is not None:
+            envelope = f"ST_Transform({envelope}, {int(to_srid)})"
+        self.template = f"(SELECT {envelope})"
 
 
 class AsMVTGeom(Func):
@@ -62,11 +77,11 @@ def tile_sql(
     ``geometry`` (geo.models.Located.location_web) to draw from; without
     one, each row's geometry is transformed.
     """
-    envelope = TileEnvelope(tile, margin=BUFFER / EXTENT)
+    envelope = TileEnvelope(tile, margin=BUFFER / EXTENT, to_srid=srid.STORAGE)
     rows = (
         # A tile has no order; the model's default ordering would only sort.
         queryset.order_by()
-        .filter(**{f"{geometry}__intersects": Transform(envelope, srid.STORAGE)})
+        .filter(**{f"{geometry}__intersects": envelope})
         .annotate(
             _mvt_geom=AsMVTGeom(
                 F(web_geometry)
@@ -162,9 +177,9 @@ def aggregate_tile_sql(
                 SELECT (ST_XMin(r._b) + ST_XMax(r._b)) / 2 AS _x,
                        (ST_YMin(r._b) + ST_YMax(r._b)) / 2 AS _y, r._k
                 FROM ({rows_sql}) AS r
-                WHERE %s < {PREFILTER_MIN_ZOOM} OR r._g && ST_Transform(
+                WHERE %s < {PREFILTER_MIN_ZOOM} OR r._g && (SELECT ST_Transform(
                     ST_TileEnvelope(%s, %s, %s, margin => {PREFILTER_MARGIN}),
-                    {srid.STORAGE})
+                    {srid.STORAGE}))
                 OFFSET 0
             ) AS p
             WHERE p._x >= {x0} AND p._x < {x1} AND p._y > {y1} AND p._y <= {y0}

@@ -281,3 +281,20 @@ def test_the_round_page_links_to_its_pages(client, round_):
     for page in ("propose", "proposals", "results"):
         assert f"/en/budgeting/rounds/{round_.number}/{page}/" in html
     assert District.objects.filter(level="major_district").count() == 8
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/budgeting/rounds/1/proposals/",
+        "/en/budgeting/rounds/1/results/",
+    ],
+)
+def test_budgeting_maps_draw_the_sites_basemap(client, settings, path):
+    settings.BASEMAP_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    settings.BASEMAP_ATTRIBUTION = "Example basemap"
+    config = client.get(path).context["config"]
+    assert config["basemap"] == {
+        "url": "https://tiles.example.org/{z}/{x}/{y}.png",
+        "attribution": "Example basemap",
+    }

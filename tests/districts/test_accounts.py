@@ -162,5 +162,21 @@ def test_password_sign_in_is_for_staff_only(client):
     assert client.session["_auth_user_id"] == str(resident.pk)
 
 
+def test_an_api_token_is_for_staff_only_too(client, planner):
+    resident = UserFactory(username="asukas-api")
+    refused = client.post(
+        TOKEN,
+        {"username": "asukas-api", "password": PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert refused.status_code == 403
+    assert "Username and password are for city staff" in refused.json()["detail"]
+    assert not Token.objects.filter(user=resident).exists()
+
+    issued = client.post(TOKEN, {"username": "planner", "password": PASSWORD})
+    assert issued.status_code == 200
+    assert Token.objects.get(user=planner).key == issued.json()["token"]
+
+
 def test_planners_sign_in_with_a_password(client, planner):
     assert web_login(client, "planner", PASSWORD).status_code == 302

@@ -191,3 +191,45 @@ def test_tiles_do_not_vary_by_language_but_their_errors_do(client):
 def test_private_tiles_still_vary_by_cookie(client):
     response = client.get(tile_url("custom-areas", STATION_Z14))
     assert response["Vary"] == "Cookie, Authorization"
+
+
+def test_a_prepared_tile_computes_its_envelope_once_not_per_row():
+    """Tiles are prepared statements (server-side binding): once PostgreSQL
+    plans them generically, z/x/y are parameters, and an envelope written
+    inline would be computed, and transformed, again for every row. The
+    plan must read the envelopes from InitPlans instead."""
+    from django.db import connection
+
+    from maps.layers import get_layer
+    from maps.tiles import compiled
+
+    statement = compiled(get_layer("cases"))
+    sql = statement.sql
+    for n in range(1, len(statement.params) + 1):
+        sql = sql.replace("%s", f"${n}", 1)
+    types = ", ".join(
+        "text" if isinstance(value, str) else "int" for value in statement.params
+    )
+    z, x, y = STATION_Z14
+    arguments = [
+        z if slot == 0 else x if slot == 1 else y for _, slot in statement.slots
+    ]
+    values = list(statement.params)
+    for (position, _), value in zip(statement.slots, arguments, strict=True):
+        values[position] = value
+    literals = ", ".join(
+        f"'{value}'" if isinstance(value, str) else str(int(value)) for value in values
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        cursor.execute(f"PREPARE generic_tile({types}) AS {sql}")
+        cursor.execute(f"EXPLAIN (VERBOSE) EXECUTE generic_tile({literals})")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("DEALLOCATE generic_tile")
+    scan = [
+        line
+        for line in plan.splitlines()
+        if "Index Cond" in line or "Filter" in line or "st_asmvtgeom" in line
+    ]
+    assert "InitPlan" in plan
+    assert scan and not any("st_tileenvelope" in line.lower() for line in scan), plan

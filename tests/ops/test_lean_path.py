@@ -1,8 +1,12 @@
 """The lean path (web.lean): anonymous reads of tiles and items skip the
 session and sign-in middleware, and keep everything that must apply."""
 
+import re
+
 import mapbox_vector_tile
 import pytest
+from django.conf import settings
+from django.urls import resolve
 
 from bench.common import tile_of
 from maps import tiles
@@ -64,3 +68,31 @@ def test_each_field_set_is_compiled_once(client):
     assert features and all(set(f["properties"]) == {"code"} for f in features)
     info = tiles._compiled.cache_info()
     assert (info.misses, info.hits) == (1, 1)
+
+
+def sample_paths(patterns, prefix=""):
+    """A path for every URL pattern, its converters filled in."""
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if hasattr(pattern, "url_patterns"):
+            yield from sample_paths(pattern.url_patterns, route)
+            continue
+        for converter in ("<str:collection_id>", "<str:collection>"):
+            route = route.replace(converter, "cases")
+        yield "/" + re.sub(r"<[^>]+>", "1", route)
+
+
+def test_the_lean_urlconf_owns_every_path_under_the_lean_prefixes():
+    """The lean path resolves in settings.LEAN_URLCONF alone: every site
+    path under a lean prefix must reach the same view there."""
+    from config import urls as site
+
+    under = [
+        path
+        for path in sample_paths(site.urlpatterns)
+        if path.startswith(tuple(settings.LEAN_PATH_PREFIXES))
+    ]
+    assert len(under) >= 5, under
+    for path in under:
+        lean = resolve(path, urlconf=settings.LEAN_URLCONF)
+        assert lean.func is resolve(path).func, path

@@ -150,7 +150,12 @@
   function ready(map) { map.getContainer().setAttribute("data-ready", "true"); }
 
   function init(map) {
-    map.getContainer().classList.add("piiri-map", "no-basemap");
+    map.getContainer().classList.add("piiri-map");
+    if (config.basemap && config.basemap.url) {
+      L.tileLayer(config.basemap.url, { attribution: config.basemap.attribution, maxZoom: 19 }).addTo(map);
+    } else {
+      map.getContainer().classList.add("no-basemap");
+    }
     localiseControls(map);
     L.geoJSON(config.outlines, { style: POOL_STYLE, interactive: false }).addTo(map);
     if (config.mode === "pick") {
