@@ -12,12 +12,16 @@ and the functions here answer with no features instead.
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
+from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import Transform
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
-from django.db.models import QuerySet
+from django.db import connections, router
+from django.db.models import Func, QuerySet, Value
+from psycopg.types.numeric import Int8
 
 from geo import srid
+from geo.params import Bounds
+from geo.tiles import fetch_bound
 
 PRECISION = 6
 
@@ -127,12 +131,20 @@ def feature_page_sql(
         properties=properties,
         id_field=id_field,
     )
-    wrapped = f"""
+    return _page_sql(matched, sql, id_field, precision, properties), (
+        *count_params,
+        *params,
+    )
+
+
+def _page_sql(
+    matched: str, rows: str, id_field: str, precision: int, properties: Sequence[str]
+) -> str:
+    return f"""
         SELECT ({matched}), count(*),
                {_features_agg(id_field, precision, properties)}
-        FROM ({sql}) AS t
+        FROM ({rows}) AS t
     """
-    return wrapped, (*count_params, *params)
 
 
 def feature_page(queryset: QuerySet, **options: Any) -> FeaturePage:
@@ -149,6 +161,94 @@ def feature_page(queryset: QuerySet, **options: Any) -> FeaturePage:
     return FeaturePage(
         str(text), None if matched is None else int(matched), int(returned)
     )
+
+
+class Envelope(Func):
+    """A lon/lat box as a WGS84 polygon built in the database from its four
+    numbers: ST_MakeEnvelope's ring is GEOS's ``Polygon.from_bbox`` (what
+    geo.params.parse_bbox gives), vertex for vertex."""
+
+    function = "ST_MakeEnvelope"
+    template = f"%(function)s(%(expressions)s, {srid.GEOJSON})"
+    output_field = GeometryField(srid=srid.GEOJSON)
+
+    def __init__(self, bounds: Sequence[float]) -> None:
+        super().__init__(*(Value(float(v)) for v in bounds))
+
+
+# A box no request has (geo.params keeps to lon/lat): compiled in, then
+# swapped per page.
+_SENTINEL = Bounds(1_000_000_007.5, 1_000_000_009.5, 1_000_000_021.5, 1_000_000_033.5)
+
+
+class CompiledPage:
+    """``feature_page`` for a queryset that is the same for every request (a
+    layer everyone sees alike), in a bbox when ``bbox``, counted when
+    ``count``: the ORM compiles it once, a page swaps in its bbox, offset
+    and limit, bound by the server (geo.tiles.fetch_bound), so PostgreSQL
+    prepares it. Saves the per-request query compilation of an items page.
+    """
+
+    def __init__(
+        self,
+        queryset: QuerySet,
+        *,
+        geometry: str,
+        properties: Sequence[str],
+        bbox: bool,
+        count: bool,
+        id_field: str = "id",
+        precision: int = PRECISION,
+    ) -> None:
+        self.model = queryset.model
+        if bbox:
+            # Compiled as ``__intersects`` with a parsed bbox is: the box
+            # transformed to the column's CRS, and the exact test, not
+            # only the index's ``&&``.
+            queryset = queryset.filter(
+                **{f"{geometry}__intersects": Envelope(_SENTINEL)}
+            )
+        try:
+            matched, count_params = (
+                count_sql(queryset) if count else ("SELECT NULL", ())
+            )
+            rows, params = _feature_rows(
+                queryset, geometry=geometry, properties=properties, id_field=id_field
+            )
+        except EmptyResultSet:
+            self.sql: str | None = None
+            return
+        # The ORM writes a slice's numbers into the SQL; these are bound.
+        rows += " LIMIT %s OFFSET %s"
+        self.sql = _page_sql(matched, rows, id_field, precision, properties)
+        self.params = [*count_params, *params]
+        self.slots = [
+            (i, _SENTINEL.index(p))
+            for i, p in enumerate(self.params)
+            if type(p) is float and p in _SENTINEL
+        ]
+        if bbox and len(self.slots) != 4 * (2 if count else 1):
+            raise ValueError("The bbox is not bound where the statement uses it.")
+
+    def page(
+        self, *, offset: int, limit: int, bbox: Bounds | None = None
+    ) -> FeaturePage:
+        if self.sql is None:
+            return FeaturePage("[]", 0, 0)
+        params: list[Any] = list(self.params)
+        if self.slots:
+            if bbox is None:
+                raise ValueError("This page is compiled for a bbox.")
+            for position, side in self.slots:
+                params[position] = bbox[side]
+        # One type whatever the numbers, so one prepared statement.
+        params += [Int8(limit), Int8(offset)]
+        matched, returned, text = fetch_bound(
+            router.db_for_read(self.model), self.sql, params
+        )
+        return FeaturePage(
+            str(text), None if matched is None else int(matched), int(returned)
+        )
 
 
 def feature_collection(

@@ -5,11 +5,13 @@ Feature JSON is rendered in PostGIS (geo.geojson); these views add the
 links and counts around it.
 """
 
+import functools
 import hashlib
 import json
 from datetime import UTC, datetime
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.gis.db.models import Extent, GeometryField
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
@@ -21,8 +23,8 @@ from django.views.decorators.http import require_safe
 
 from geo import srid
 from geo.cql2 import cql2_filter
-from geo.geojson import feature_page, features_json
-from geo.params import parse_bbox
+from geo.geojson import CompiledPage, feature_page, features_json
+from geo.params import Bounds, parse_bbox, parse_bounds
 from maps.layers import LAYERS, Layer, Viewer, apply_filters, get_layer
 from web.errors import bad_input_is_400
 from web.lean import lean
@@ -288,11 +290,15 @@ def matching(layer: Layer, rows: QuerySet, text: str) -> QuerySet:
     )
 
 
+def check_bbox_crs(params: QueryDict) -> None:
+    if params.get("bbox-crs", CRS84) not in (CRS84, "EPSG:4326"):
+        raise ValidationError("Only bbox-crs CRS84 is supported.")
+
+
 def selected_rows(layer: Layer, params: QueryDict, viewer: Viewer) -> QuerySet:
     """A layer's rows narrowed by every item parameter of the request."""
     rows = layer.feature_rows(viewer, params)
-    if params.get("bbox-crs", CRS84) not in (CRS84, "EPSG:4326"):
-        raise ValidationError("Only bbox-crs CRS84 is supported.")
+    check_bbox_crs(params)
     if bbox := params.get("bbox"):
         rows = rows.filter(**{f"{layer.geometry}__intersects": parse_bbox(bbox)})
     if moment := params.get("datetime"):
@@ -312,6 +318,35 @@ def selected_rows(layer: Layer, params: QueryDict, viewer: Viewer) -> QuerySet:
 
 # Item parameters that page through rows or shape the answer, not pick rows.
 NOT_FILTERS = frozenset({"limit", "offset", "f", "count"})
+# Item parameters that pick rows besides the bbox and the layers' filters.
+ITEM_FILTERS = ("datetime", "filter")
+
+
+def compiled_rows(layer: Layer, params: QueryDict) -> bool:
+    """Whether the page asked for is of rows the same for everyone, in a
+    bbox or not: its statement is then compiled once (``compiled_page``)."""
+    return layer.same_for_everyone(params) and not any(
+        params.get(name) for name in ITEM_FILTERS
+    )
+
+
+# Per process, a layer's page in a bbox or not, counted or not: the rows
+# are the same for every viewer, so only the numbers change per request.
+@functools.cache
+def _compiled_page(name: str, bbox: bool, count: bool) -> CompiledPage:
+    layer = get_layer(name)
+    return CompiledPage(
+        layer.feature_rows(AnonymousUser()),
+        geometry=layer.geometry,
+        properties=layer.properties,
+        id_field=layer.id_field,
+        bbox=bbox,
+        count=count,
+    )
+
+
+def compiled_page(layer: Layer, *, bbox: bool, count: bool) -> CompiledPage:
+    return _compiled_page(layer.name, bbox, count)
 
 
 def parse_count(params: QueryDict) -> bool:
@@ -354,20 +389,32 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
     # PostgreSQL's OFFSET is a bigint: a larger number is bad input, not a 500.
     offset = parse_int(params.get("offset", "0"), "offset", low=0, high=2**63 - 1)
     counting = parse_count(params)
-    rows = selected_rows(layer, params, viewer_of(request))
+    bounds: Bounds | None = None
+    if compiled := compiled_rows(layer, params):
+        # The same checks and messages as selected_rows.
+        check_bbox_crs(params)
+        bounds = parse_bounds(params["bbox"]) if params.get("bbox") else None
+    else:
+        rows = selected_rows(layer, params, viewer_of(request))
     # Read the version before the rows, so a count is at least that new.
     key = count_key(layer, params) if counting else None
     counts = caches["counts"]
     known = counts.get(key) if key else None
-    page = feature_page(
-        rows,
-        geometry=layer.geometry,
-        properties=layer.properties,
-        id_field=layer.id_field,
-        offset=offset,
-        limit=limit,
-        count=counting and known is None,
-    )
+    count = counting and known is None
+    if compiled:
+        page = compiled_page(layer, bbox=bounds is not None, count=count).page(
+            bbox=bounds, offset=offset, limit=limit
+        )
+    else:
+        page = feature_page(
+            rows,
+            geometry=layer.geometry,
+            properties=layer.properties,
+            id_field=layer.id_field,
+            offset=offset,
+            limit=limit,
+            count=count,
+        )
     matched = known if known is not None else page.matched
     if key and known is None:
         counts.set(key, matched)
