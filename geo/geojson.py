@@ -241,10 +241,14 @@ class CompiledPage:
                 raise ValueError("This page is compiled for a bbox.")
             for position, side in self.slots:
                 params[position] = bbox[side]
-        # One type whatever the numbers, so one prepared statement.
         params += [Int8(limit), Int8(offset)]
+        # Not prepared: a prepared statement's generic plan cannot know how
+        # many rows the bbox holds and guesses 10, so it sorts every match
+        # by id rather than walking the id index (3-6 times slower for a
+        # 5 km box of 100,000 points). Planned per page, as the ORM's SQL
+        # is; compiling it was the cost this saves.
         matched, returned, text = fetch_bound(
-            router.db_for_read(self.model), self.sql, params
+            router.db_for_read(self.model), self.sql, params, prepare=False
         )
         return FeaturePage(
             str(text), None if matched is None else int(matched), int(returned)
