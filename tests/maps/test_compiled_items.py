@@ -165,7 +165,7 @@ def test_filtered_and_private_pages_keep_the_orm_path(client, resident):
     assert statuses == {"decided"}
 
 
-def test_the_compiled_page_is_one_prepared_statement_per_request(client):
+def test_a_compiled_page_is_one_statement_after_the_data_version(client):
     served(client, "cases", {"bbox": CENTRE})
     _, _, sql = served(client, "cases", {"bbox": CITY})
     # The data version, then the page.
