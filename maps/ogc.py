@@ -332,13 +332,16 @@ def compiled_rows(layer: Layer, params: QueryDict) -> bool:
 
 # Per process, a layer's page in a bbox or not, counted or not: the rows
 # are the same for every viewer, so only the numbers change per request.
+# Keyed by the properties too, so a layer given others is compiled anew.
 @functools.cache
-def _compiled_page(name: str, bbox: bool, count: bool) -> CompiledPage:
+def _compiled_page(
+    name: str, properties: tuple[str, ...], bbox: bool, count: bool
+) -> CompiledPage:
     layer = get_layer(name)
     return CompiledPage(
         layer.feature_rows(AnonymousUser()),
         geometry=layer.geometry,
-        properties=layer.properties,
+        properties=properties,
         id_field=layer.id_field,
         bbox=bbox,
         count=count,
@@ -346,7 +349,7 @@ def _compiled_page(name: str, bbox: bool, count: bool) -> CompiledPage:
 
 
 def compiled_page(layer: Layer, *, bbox: bool, count: bool) -> CompiledPage:
-    return _compiled_page(layer.name, bbox, count)
+    return _compiled_page(layer.name, layer.properties, bbox, count)
 
 
 def parse_count(params: QueryDict) -> bool:
