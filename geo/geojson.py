@@ -183,11 +183,10 @@ _SENTINEL = Bounds(1_000_000_007.5, 1_000_000_009.5, 1_000_000_021.5, 1_000_000_
 
 class CompiledPage:
     """``feature_page`` for a queryset that is the same for every request (a
-    layer everyone sees alike), in a bbox when ``bbox``, counted when
-    ``count``: the ORM compiles it once, a page swaps in its bbox, offset
-    and limit, bound by the server (geo.tiles.fetch_bound), so PostgreSQL
-    prepares it. Saves the per-request query compilation of an items page.
-    """
+    layer everyone sees alike), in a bbox when ``bbox``: the ORM compiles
+    the page and the count of its matches once, a request swaps in its
+    bbox, offset and limit, bound by the server (geo.tiles.fetch_bound).
+    Saves the per-request query compilation of an items page."""
 
     def __init__(
         self,
@@ -196,7 +195,6 @@ class CompiledPage:
         geometry: str,
         properties: Sequence[str],
         bbox: bool,
-        count: bool,
         id_field: str = "id",
         precision: int = PRECISION,
     ) -> None:
@@ -209,9 +207,7 @@ class CompiledPage:
                 **{f"{geometry}__intersects": Envelope(_SENTINEL)}
             )
         try:
-            matched, count_params = (
-                count_sql(queryset) if count else ("SELECT NULL", ())
-            )
+            self.count_sql, count_params = count_sql(queryset)
             rows, params = _feature_rows(
                 queryset, geometry=geometry, properties=properties, id_field=id_field
             )
@@ -220,39 +216,79 @@ class CompiledPage:
             return
         # The ORM writes a slice's numbers into the SQL; these are bound.
         rows += " LIMIT %s OFFSET %s"
-        self.sql = _page_sql(matched, rows, id_field, precision, properties)
-        self.params = [*count_params, *params]
-        self.slots = [
-            (i, _SENTINEL.index(p))
-            for i, p in enumerate(self.params)
-            if type(p) is float and p in _SENTINEL
-        ]
-        if bbox and len(self.slots) != 4 * (2 if count else 1):
+        self.sql = _page_sql("SELECT NULL", rows, id_field, precision, properties)
+        self.params, self.slots = list(params), _slots(params)
+        self.count_params, self.count_slots = list(count_params), _slots(count_params)
+        if bbox and not (len(self.slots) == len(self.count_slots) == 4):
             raise ValueError("The bbox is not bound where the statement uses it.")
 
     def page(
         self, *, offset: int, limit: int, bbox: Bounds | None = None
     ) -> FeaturePage:
+        """The page, uncounted (``count``)."""
+        return self.page_beside("NULL", (), offset=offset, limit=limit, bbox=bbox)[1]
+
+    def page_beside(
+        self,
+        sql: str,
+        params: Sequence[Any],
+        *,
+        offset: int,
+        limit: int,
+        bbox: Bounds | None = None,
+    ) -> tuple[Any, FeaturePage]:
+        """The value of the scalar subquery ``sql`` and the page, in one
+        statement: one round trip, and both read from one snapshot."""
         if self.sql is None:
-            return FeaturePage("[]", 0, 0)
-        params: list[Any] = list(self.params)
-        if self.slots:
-            if bbox is None:
-                raise ValueError("This page is compiled for a bbox.")
-            for position, side in self.slots:
-                params[position] = bbox[side]
-        params += [Int8(limit), Int8(offset)]
+            return fetch_bound(self._db(), f"SELECT {sql}", params)[0], EMPTY
+        page_params = _swapped(self.params, self.slots, bbox)
+        page_params += [Int8(limit), Int8(offset)]
+        found, _, returned, text = self._fetch(
+            f"SELECT {sql}, p.* FROM ({self.sql}) AS p", [*params, *page_params]
+        )
+        return found, FeaturePage(str(text), None, int(returned))
+
+    def count(self, *, bbox: Bounds | None = None) -> int:
+        """How many rows the page is taken from."""
+        if self.sql is None:
+            return 0
+        params = _swapped(self.count_params, self.count_slots, bbox)
+        (matched,) = self._fetch(self.count_sql, params)
+        return int(matched)
+
+    def _db(self) -> str:
+        return router.db_for_read(self.model)
+
+    def _fetch(self, sql: str, params: Sequence[Any]) -> Any:
         # Not prepared: a prepared statement's generic plan cannot know how
         # many rows the bbox holds and guesses 10, so it sorts every match
-        # by id rather than walking the id index (3-6 times slower for a
-        # 5 km box of 100,000 points). Planned per page, as the ORM's SQL
-        # is; compiling it was the cost this saves.
-        matched, returned, text = fetch_bound(
-            router.db_for_read(self.model), self.sql, params, prepare=False
-        )
-        return FeaturePage(
-            str(text), None if matched is None else int(matched), int(returned)
-        )
+        # by id rather than walking the id index (4-5 times slower for a
+        # 5 km box of 100,000 points). Planned per request, as the ORM's
+        # SQL is; compiling it was the cost this saves.
+        return fetch_bound(self._db(), sql, params, prepare=False)
+
+
+EMPTY = FeaturePage("[]", None, 0)
+
+
+def _slots(params: Sequence[Any]) -> list[tuple[int, int]]:
+    """Where in ``params`` each side of the sentinel bbox is."""
+    return [
+        (i, _SENTINEL.index(p))
+        for i, p in enumerate(params)
+        if type(p) is float and p in _SENTINEL
+    ]
+
+
+def _swapped(
+    params: Sequence[Any], slots: Sequence[tuple[int, int]], bbox: Bounds | None
+) -> list[Any]:
+    found = list(params)
+    if slots and bbox is None:
+        raise ValueError("This page is compiled for a bbox.")
+    for position, side in slots:
+        found[position] = bbox[side]  # type: ignore[index]
+    return found
 
 
 def feature_collection(

@@ -23,13 +23,14 @@ from django.views.decorators.http import require_safe
 
 from geo import srid
 from geo.cql2 import cql2_filter
-from geo.geojson import CompiledPage, feature_page, features_json
-from geo.params import Bounds, parse_bbox, parse_bounds
+from geo.geojson import CompiledPage, FeaturePage, feature_page, features_json
+from geo.params import parse_bbox, parse_bounds
 from maps.layers import LAYERS, Layer, Viewer, apply_filters, get_layer
 from web.errors import bad_input_is_400
 from web.lean import lean
 from web.pagination import MAX_OFFSET
 from web.params import whole_number
+from web.versions import version_key, version_sql
 from web.viewer import viewer_of
 
 GEOJSON = "application/geo+json"
@@ -330,13 +331,11 @@ def compiled_rows(layer: Layer, params: QueryDict) -> bool:
     )
 
 
-# Per process, a layer's page in a bbox or not, counted or not: the rows
-# are the same for every viewer, so only the numbers change per request.
-# Keyed by the properties too, so a layer given others is compiled anew.
+# Per process, a layer's page in a bbox or not: the rows are the same for
+# every viewer, so only the numbers change per request. Keyed by the
+# properties too, so a layer given others is compiled anew.
 @functools.cache
-def _compiled_page(
-    name: str, properties: tuple[str, ...], bbox: bool, count: bool
-) -> CompiledPage:
+def _compiled_page(name: str, properties: tuple[str, ...], bbox: bool) -> CompiledPage:
     layer = get_layer(name)
     return CompiledPage(
         layer.feature_rows(AnonymousUser()),
@@ -344,12 +343,11 @@ def _compiled_page(
         properties=properties,
         id_field=layer.id_field,
         bbox=bbox,
-        count=count,
     )
 
 
-def compiled_page(layer: Layer, *, bbox: bool, count: bool) -> CompiledPage:
-    return _compiled_page(layer.name, layer.properties, bbox, count)
+def compiled_page(layer: Layer, *, bbox: bool) -> CompiledPage:
+    return _compiled_page(layer.name, layer.properties, bbox)
 
 
 def parse_count(params: QueryDict) -> bool:
@@ -363,11 +361,16 @@ def parse_count(params: QueryDict) -> bool:
     return raw == "true"
 
 
-def count_key(layer: Layer, params: QueryDict) -> str | None:
+def count_key(
+    layer: Layer, params: QueryDict, version: str | None = None
+) -> str | None:
     """The cache key of the number of rows these parameters match, by the
-    layer's data version; None when the count may not be kept (the layer
-    has no version, or a ``custom_area`` filter depends on who asks)."""
-    if params.get("custom_area") or (version := layer.data_version()) is None:
+    layer's data version (read unless given); None when the count may not
+    be kept (the layer has no version, or a ``custom_area`` filter depends
+    on who asks)."""
+    if params.get("custom_area"):
+        return None
+    if (version := version or layer.data_version()) is None:
         return None
     query = sorted(
         (name, value)
@@ -377,6 +380,66 @@ def count_key(layer: Layer, params: QueryDict) -> str | None:
     )
     text = json.dumps([layer.name, version, query])
     return "matched:" + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def compiled_answer(
+    layer: Layer, params: QueryDict, *, offset: int, limit: int, counting: bool
+) -> tuple[FeaturePage, int | None]:
+    """A page of rows the same for everyone, and (when ``counting``) how
+    many match: the data version is read in the page's own statement, and
+    the count kept under it is used, or counted after it (so at least that
+    new)."""
+    # The same checks and messages as selected_rows.
+    check_bbox_crs(params)
+    bounds = parse_bounds(raw) if (raw := params.get("bbox")) else None
+    statement = compiled_page(layer, bbox=bounds is not None)
+    tables = layer.version_tables() if counting else None
+    if tables is None:
+        page = statement.page(offset=offset, limit=limit, bbox=bounds)
+        return page, statement.count(bbox=bounds) if counting else None
+    found, page = statement.page_beside(
+        *version_sql(tables), offset=offset, limit=limit, bbox=bounds
+    )
+    key = count_key(layer, params, version_key(tables, found))
+    counts = caches["counts"]
+    matched = counts.get(key) if key else None
+    if matched is None:
+        matched = statement.count(bbox=bounds)
+        if key:
+            counts.set(key, matched)
+    return page, matched
+
+
+def orm_answer(
+    request: HttpRequest,
+    layer: Layer,
+    params: QueryDict,
+    *,
+    offset: int,
+    limit: int,
+    counting: bool,
+) -> tuple[FeaturePage, int | None]:
+    """A page of the rows the request's filters and viewer pick, and (when
+    ``counting``) how many match: kept by data version, or counted in the
+    page's statement."""
+    rows = selected_rows(layer, params, viewer_of(request))
+    # Read the version before the rows, so a count is at least that new.
+    key = count_key(layer, params) if counting else None
+    counts = caches["counts"]
+    known = counts.get(key) if key else None
+    page = feature_page(
+        rows,
+        geometry=layer.geometry,
+        properties=layer.properties,
+        id_field=layer.id_field,
+        offset=offset,
+        limit=limit,
+        count=counting and known is None,
+    )
+    matched = known if known is not None else page.matched
+    if key and known is None:
+        counts.set(key, matched)
+    return page, matched
 
 
 @lean
@@ -392,35 +455,14 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
     # PostgreSQL's OFFSET is a bigint: a larger number is bad input, not a 500.
     offset = parse_int(params.get("offset", "0"), "offset", low=0, high=2**63 - 1)
     counting = parse_count(params)
-    bounds: Bounds | None = None
-    if compiled := compiled_rows(layer, params):
-        # The same checks and messages as selected_rows.
-        check_bbox_crs(params)
-        bounds = parse_bounds(params["bbox"]) if params.get("bbox") else None
-    else:
-        rows = selected_rows(layer, params, viewer_of(request))
-    # Read the version before the rows, so a count is at least that new.
-    key = count_key(layer, params) if counting else None
-    counts = caches["counts"]
-    known = counts.get(key) if key else None
-    count = counting and known is None
-    if compiled:
-        page = compiled_page(layer, bbox=bounds is not None, count=count).page(
-            bbox=bounds, offset=offset, limit=limit
+    if compiled_rows(layer, params):
+        page, matched = compiled_answer(
+            layer, params, offset=offset, limit=limit, counting=counting
         )
     else:
-        page = feature_page(
-            rows,
-            geometry=layer.geometry,
-            properties=layer.properties,
-            id_field=layer.id_field,
-            offset=offset,
-            limit=limit,
-            count=count,
+        page, matched = orm_answer(
+            request, layer, params, offset=offset, limit=limit, counting=counting
         )
-    matched = known if known is not None else page.matched
-    if key and known is None:
-        counts.set(key, matched)
     query = params.dict()
     links = [
         link(url(request, "ogc-items", layer.name, query=query), "self", GEOJSON),

@@ -24,6 +24,7 @@ CITY = "24.78,59.92,25.28,60.31"
 SEA = "24.0,59.5,24.1,59.6"
 # No width: a line from south to north through the centre.
 LINE = "24.94,60.16,24.94,60.18"
+ITEMS = "/ogc/collections/cases/items"
 
 
 @pytest.fixture(autouse=True)
@@ -165,12 +166,21 @@ def test_filtered_and_private_pages_keep_the_orm_path(client, resident):
     assert statuses == {"decided"}
 
 
-def test_a_compiled_page_is_one_statement_after_the_data_version(client):
-    served(client, "cases", {"bbox": CENTRE})
-    _, _, sql = served(client, "cases", {"bbox": CITY})
-    # The data version, then the page.
-    assert len(sql) == 2
-    assert "ST_MakeEnvelope" in sql[1]
+def test_the_data_version_is_read_in_the_page_statement(client):
+    caches["counts"].clear()
+    with CaptureQueriesContext(connection) as first:
+        counted = client.get(ITEMS, {"bbox": CENTRE, "limit": "5"}).json()
+    # The page beside the version, then the count under that version.
+    page, count = (q["sql"] for q in first)
+    assert "data_version" in page and "ST_MakeEnvelope" in page
+    assert "data_version" not in count and count.startswith("SELECT count(*)")
+    with CaptureQueriesContext(connection) as again:
+        kept = client.get(ITEMS, {"bbox": CENTRE, "limit": "5", "offset": "5"}).json()
+    assert len(again) == 1
+    assert kept["numberMatched"] == counted["numberMatched"] > 5
+    case_create(title_fi="Uusi", location=point_at(lon=24.95, lat=60.17))
+    after = client.get(ITEMS, {"bbox": CENTRE, "limit": "5"}).json()
+    assert after["numberMatched"] == counted["numberMatched"] + 1
 
 
 @pytest.mark.parametrize(
