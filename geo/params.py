@@ -70,8 +70,23 @@ def parse_lon_lat(params: Mapping[str, Any]) -> Point:
     return Point(lon, lat, srid=srid.GEOJSON)
 
 
+class Bounds(NamedTuple):
+    west: float
+    south: float
+    east: float
+    north: float
+
+
 def parse_bbox(raw: str, *, name: str = "bbox") -> GEOSPolygon:
     """``west,south,east,north`` in WGS84 to a polygon."""
+    polygon = GEOSPolygon.from_bbox(parse_bounds(raw, name=name))
+    polygon.srid = srid.GEOJSON
+    return polygon
+
+
+def parse_bounds(raw: str, *, name: str = "bbox") -> Bounds:
+    """``west,south,east,north`` in WGS84, checked as ``parse_bbox`` checks
+    it, as four numbers (for SQL that builds the box itself)."""
     parts = raw.split(",")
     if len(parts) != 4:
         raise ValidationError(
@@ -101,9 +116,7 @@ def parse_bbox(raw: str, *, name: str = "bbox") -> GEOSPolygon:
             f"{east}); that is not supported.",
             code="inverted",
         )
-    polygon = GEOSPolygon.from_bbox((west, south, east, north))
-    polygon.srid = srid.GEOJSON
-    return polygon
+    return Bounds(west, south, east, north)
 
 
 def parse_tile(z: int | str, x: int | str, y: int | str) -> Tile:

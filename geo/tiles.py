@@ -258,16 +258,30 @@ def _execute_bound(db: str, sql: str, params: Sequence[Any]) -> bytes:
     return bytes(tile_bytes or b"")
 
 
-def fetch_bound(db: str, sql: str, params: Sequence[Any] | Mapping[str, Any]) -> Any:
+class _PlannedEachTime(ServerBindingCursor):
+    def execute(self, *args: Any, **kwargs: Any) -> Any:
+        return super().execute(*args, **{**kwargs, "prepare": False})
+
+
+def fetch_bound(
+    db: str,
+    sql: str,
+    params: Sequence[Any] | Mapping[str, Any],
+    *,
+    prepare: bool = True,
+) -> Any:
     """The one row of ``sql``, with the parameters bound by the server
-    (psycopg's Cursor, not the ClientCursor Django uses by default): PostgreSQL then
+    (psycopg's Cursor, not the ClientCursor Django uses by default): the
+    client no longer quotes the values into the SQL text, and PostgreSQL
     prepares the statement once a connection has run it
-    ``prepare_threshold`` times (DATABASES OPTIONS; None never prepares),
-    and the client no longer quotes the values into the SQL text."""
+    ``prepare_threshold`` times (DATABASES OPTIONS; None never prepares).
+    Without ``prepare`` it is planned for its values every time: a
+    prepared statement's plan may not know them."""
     connection = connections[db]
     connection.close_if_health_check_failed()
     connection.ensure_connection()
-    raw: Any = ServerBindingCursor(connection.connection)
+    cursor_class = ServerBindingCursor if prepare else _PlannedEachTime
+    raw: Any = cursor_class(connection.connection)
     # As Django wraps its own cursors: errors, query logging, wrappers.
     wrapped = (
         connection.make_debug_cursor(raw)

@@ -122,6 +122,18 @@ class Layer:
             return None
         return [model._meta.db_table for model in self.sources]
 
+    def same_for_everyone(self, params: Mapping[str, str]) -> bool:
+        """Whether the rows ``params`` ask for are this layer's rows as
+        anyone sees them: a public layer, not shaped by parameters, and no
+        filter given (FILTER_PARAMETERS). Their statement may then be
+        compiled once per process (tiles, items), and who asks need not be
+        looked up."""
+        return (
+            self.public
+            and self.shaped is None
+            and not any(params.get(name) for name in FILTER_PARAMETERS)
+        )
+
     def rows_for(self, viewer: Viewer, params: Mapping[str, str]) -> QuerySet:
         return self.shaped(params) if self.shaped else self.rows(viewer)
 

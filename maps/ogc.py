@@ -5,11 +5,13 @@ Feature JSON is rendered in PostGIS (geo.geojson); these views add the
 links and counts around it.
 """
 
+import functools
 import hashlib
 import json
 from datetime import UTC, datetime
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.gis.db.models import Extent, GeometryField
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
@@ -21,13 +23,14 @@ from django.views.decorators.http import require_safe
 
 from geo import srid
 from geo.cql2 import cql2_filter
-from geo.geojson import feature_page, features_json
-from geo.params import parse_bbox
+from geo.geojson import CompiledPage, FeaturePage, feature_page, features_json
+from geo.params import parse_bbox, parse_bounds
 from maps.layers import LAYERS, Layer, Viewer, apply_filters, get_layer
 from web.errors import bad_input_is_400
 from web.lean import lean
 from web.pagination import MAX_OFFSET
 from web.params import whole_number
+from web.versions import version_key, version_sql
 from web.viewer import viewer_of
 
 GEOJSON = "application/geo+json"
@@ -288,11 +291,15 @@ def matching(layer: Layer, rows: QuerySet, text: str) -> QuerySet:
     )
 
 
+def check_bbox_crs(params: QueryDict) -> None:
+    if params.get("bbox-crs", CRS84) not in (CRS84, "EPSG:4326"):
+        raise ValidationError("Only bbox-crs CRS84 is supported.")
+
+
 def selected_rows(layer: Layer, params: QueryDict, viewer: Viewer) -> QuerySet:
     """A layer's rows narrowed by every item parameter of the request."""
     rows = layer.feature_rows(viewer, params)
-    if params.get("bbox-crs", CRS84) not in (CRS84, "EPSG:4326"):
-        raise ValidationError("Only bbox-crs CRS84 is supported.")
+    check_bbox_crs(params)
     if bbox := params.get("bbox"):
         rows = rows.filter(**{f"{layer.geometry}__intersects": parse_bbox(bbox)})
     if moment := params.get("datetime"):
@@ -312,6 +319,35 @@ def selected_rows(layer: Layer, params: QueryDict, viewer: Viewer) -> QuerySet:
 
 # Item parameters that page through rows or shape the answer, not pick rows.
 NOT_FILTERS = frozenset({"limit", "offset", "f", "count"})
+# Item parameters that pick rows besides the bbox and the layers' filters.
+ITEM_FILTERS = ("datetime", "filter")
+
+
+def compiled_rows(layer: Layer, params: QueryDict) -> bool:
+    """Whether the page asked for is of rows the same for everyone, in a
+    bbox or not: its statement is then compiled once (``compiled_page``)."""
+    return layer.same_for_everyone(params) and not any(
+        params.get(name) for name in ITEM_FILTERS
+    )
+
+
+# Per process, a layer's page in a bbox or not: the rows are the same for
+# every viewer, so only the numbers change per request. Keyed by the
+# properties too, so a layer given others is compiled anew.
+@functools.cache
+def _compiled_page(name: str, properties: tuple[str, ...], bbox: bool) -> CompiledPage:
+    layer = get_layer(name)
+    return CompiledPage(
+        layer.feature_rows(AnonymousUser()),
+        geometry=layer.geometry,
+        properties=properties,
+        id_field=layer.id_field,
+        bbox=bbox,
+    )
+
+
+def compiled_page(layer: Layer, *, bbox: bool) -> CompiledPage:
+    return _compiled_page(layer.name, layer.properties, bbox)
 
 
 def parse_count(params: QueryDict) -> bool:
@@ -325,11 +361,16 @@ def parse_count(params: QueryDict) -> bool:
     return raw == "true"
 
 
-def count_key(layer: Layer, params: QueryDict) -> str | None:
+def count_key(
+    layer: Layer, params: QueryDict, version: str | None = None
+) -> str | None:
     """The cache key of the number of rows these parameters match, by the
-    layer's data version; None when the count may not be kept (the layer
-    has no version, or a ``custom_area`` filter depends on who asks)."""
-    if params.get("custom_area") or (version := layer.data_version()) is None:
+    layer's data version (read unless given); None when the count may not
+    be kept (the layer has no version, or a ``custom_area`` filter depends
+    on who asks)."""
+    if params.get("custom_area"):
+        return None
+    if (version := version or layer.data_version()) is None:
         return None
     query = sorted(
         (name, value)
@@ -341,19 +382,46 @@ def count_key(layer: Layer, params: QueryDict) -> str | None:
     return "matched:" + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-@lean
-@require_safe
-@bad_input_is_400
-def items(request: HttpRequest, collection_id: str) -> HttpResponse:
-    layer = get_layer(collection_id)
-    check_format(request)
-    params = request.GET
-    limit = parse_int(
-        params.get("limit", str(DEFAULT_LIMIT)), "limit", low=1, high=MAX_LIMIT
+def compiled_answer(
+    layer: Layer, params: QueryDict, *, offset: int, limit: int, counting: bool
+) -> tuple[FeaturePage, int | None]:
+    """A page of rows the same for everyone, and (when ``counting``) how
+    many match: the data version is read in the page's own statement, and
+    the count kept under it is used, or counted after it (so at least that
+    new)."""
+    # The same checks and messages as selected_rows.
+    check_bbox_crs(params)
+    bounds = parse_bounds(raw) if (raw := params.get("bbox")) else None
+    statement = compiled_page(layer, bbox=bounds is not None)
+    tables = layer.version_tables() if counting else None
+    if tables is None:
+        page = statement.page(offset=offset, limit=limit, bbox=bounds)
+        return page, statement.count(bbox=bounds) if counting else None
+    found, page = statement.page_beside(
+        *version_sql(tables), offset=offset, limit=limit, bbox=bounds
     )
-    # PostgreSQL's OFFSET is a bigint: a larger number is bad input, not a 500.
-    offset = parse_int(params.get("offset", "0"), "offset", low=0, high=2**63 - 1)
-    counting = parse_count(params)
+    key = count_key(layer, params, version_key(tables, found))
+    counts = caches["counts"]
+    matched = counts.get(key) if key else None
+    if matched is None:
+        matched = statement.count(bbox=bounds)
+        if key:
+            counts.set(key, matched)
+    return page, matched
+
+
+def orm_answer(
+    request: HttpRequest,
+    layer: Layer,
+    params: QueryDict,
+    *,
+    offset: int,
+    limit: int,
+    counting: bool,
+) -> tuple[FeaturePage, int | None]:
+    """A page of the rows the request's filters and viewer pick, and (when
+    ``counting``) how many match: kept by data version, or counted in the
+    page's statement."""
     rows = selected_rows(layer, params, viewer_of(request))
     # Read the version before the rows, so a count is at least that new.
     key = count_key(layer, params) if counting else None
@@ -371,6 +439,30 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
     matched = known if known is not None else page.matched
     if key and known is None:
         counts.set(key, matched)
+    return page, matched
+
+
+@lean
+@require_safe
+@bad_input_is_400
+def items(request: HttpRequest, collection_id: str) -> HttpResponse:
+    layer = get_layer(collection_id)
+    check_format(request)
+    params = request.GET
+    limit = parse_int(
+        params.get("limit", str(DEFAULT_LIMIT)), "limit", low=1, high=MAX_LIMIT
+    )
+    # PostgreSQL's OFFSET is a bigint: a larger number is bad input, not a 500.
+    offset = parse_int(params.get("offset", "0"), "offset", low=0, high=2**63 - 1)
+    counting = parse_count(params)
+    if compiled_rows(layer, params):
+        page, matched = compiled_answer(
+            layer, params, offset=offset, limit=limit, counting=counting
+        )
+    else:
+        page, matched = orm_answer(
+            request, layer, params, offset=offset, limit=limit, counting=counting
+        )
     query = params.dict()
     links = [
         link(url(request, "ogc-items", layer.name, query=query), "self", GEOJSON),

@@ -30,7 +30,7 @@ from django.views.decorators.http import require_safe
 from geo import cells
 from geo.params import MAX_TILE_ZOOM, Tile, parse_tile
 from geo.tiles import CELLS, MAX_FEATURES, CompiledTile, render_tile
-from maps.layers import FILTER_PARAMETERS, Layer, apply_filters, get_layer
+from maps.layers import Layer, apply_filters, get_layer
 from maps.ogc import extent, parse_int
 from web.errors import bad_input_is_400
 from web.lean import lean
@@ -191,7 +191,7 @@ def rows_tile(
     layer: Layer,
     tile: Tile,
     *,
-    filtered: bool,
+    shared: bool,
     aggregate: bool,
     fields: tuple[str, ...] | None,
     limit: int,
@@ -199,7 +199,7 @@ def rows_tile(
 ) -> bytes:
     """Every tile but a public layer's unfiltered points: counts per cell,
     or the rows a filter or the viewer picks."""
-    if layer.public and not filtered:
+    if shared:
         return counts_tile(layer, tile, version or layer.data_version())
     # The same filters as the items (?status=, ?kind=, ?round=, ?area=),
     # so a filtered map asks for filtered tiles instead of hiding features.
@@ -243,9 +243,7 @@ def layer_tile(
 ) -> HttpResponse:
     layer = get_layer(collection)
     tile = parse_tile(z, x, y)
-    filtered = layer.shaped is not None or any(
-        request.GET.get(name) for name in FILTER_PARAMETERS
-    )
+    shared = layer.same_for_everyone(request.GET)
     # ?limit= lowers the per-tile cap: the residents' map asks for fewer
     # points per tile than a GIS client, so a city-wide view stays light.
     limit = parse_int(
@@ -258,7 +256,7 @@ def layer_tile(
     personal = not layer.public or bool(request.GET.get("custom_area"))
     asked = None if personal else request.GET.get(VERSION)
     data: bytes | None = None
-    if layer.public and not filtered and not aggregate:
+    if shared and not aggregate:
         # The same for everyone: who asks is not even looked up.
         data, version = public_points(
             layer, tile, fields, limit, versioned=asked is not None
@@ -273,7 +271,7 @@ def layer_tile(
             request,
             layer,
             tile,
-            filtered=filtered,
+            shared=shared,
             aggregate=aggregate,
             fields=fields,
             limit=limit,
