@@ -11,9 +11,12 @@ per-client rate limits apply as they would in production; their 429s are
 intended and counted apart from errors.
 
 One run at each concurrency (1, 8, 32) for LOAD_SECONDS (default 600),
-sampling the resident memory (RSS) of every process that serves: the
-gunicorn master and workers, nginx's master and workers, and the
-PostgreSQL server with its backends.
+sampling the memory (PSS) of every process that serves: the gunicorn
+masters and workers, nginx's master and workers, and the PostgreSQL server
+with its backends. PSS counts a page shared by n processes as 1/n in each,
+so a group's sum is the memory it holds; summed RSS counts PostgreSQL's
+shared buffers once per backend that touched them (and gunicorn's
+preloaded app once per worker), and grows when a new backend starts.
 
     .venv/bin/python bench/run.py load                 # 3 x 10 min
     LOAD_SECONDS=30 .venv/bin/python bench/run.py load # a quick look
@@ -93,27 +96,28 @@ def process_tree(root: int) -> list[int]:
     return pids
 
 
-def rss_mb(pid: int) -> float | None:
+def pss_mb(pid: int) -> float | None:
+    """The process's proportional set size (Linux 4.14+ smaps_rollup)."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
                 return round(int(line.split()[1]) / 1024, 1)
-    except (FileNotFoundError, ProcessLookupError):
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
         return None
     return None
 
 
 def memory_sample(roots: dict[str, int]) -> dict[str, Any]:
-    """RSS of every process under each root (the root and its children):
+    """PSS of every process under each root (the root and its children):
     the total per group and each process alone."""
     sample: dict[str, Any] = {}
     for group, root in roots.items():
-        each = {pid: rss_mb(pid) for pid in process_tree(root)}
+        each = {pid: pss_mb(pid) for pid in process_tree(root)}
         alive = {str(pid): mb for pid, mb in each.items() if mb is not None}
         sample[group] = {
             "total_mb": round(sum(alive.values()), 1),
             "processes": len(alive),
-            "rss_mb": alive,
+            "pss_mb": alive,
         }
     return sample
 
@@ -214,7 +218,7 @@ async def run_load(
 
 
 def memory_verdict(memory: list[dict[str, Any]], group: str) -> dict[str, Any]:
-    """Whether a group's total RSS stays flat: its samples after the first
+    """Whether a group's total PSS stays flat: its samples after the first
     minute (workers warm, caches filled) against the first of them."""
     after_minute = [m[group]["total_mb"] for m in memory if m["t_s"] >= 60]
     if not after_minute:
@@ -373,11 +377,13 @@ the servers and PostgreSQL, so these are floors. Tools:
 Errors (anything but 200/201/204 and 429, including timeouts): **{errors}**.
 {"Examples: " + "; ".join(examples) if examples else ""}
 
-## Memory (RSS, MB, total per group: {", ".join(groups)})
+## Memory (PSS, MB, total per group: {", ".join(groups)})
 
-Every {MEMORY_EVERY_SECONDS:g} s; each process's own RSS is in load.json.
-gunicorn workers recycle after max_requests; PostgreSQL's RSS includes the
-shared buffers each backend has touched.
+Every {MEMORY_EVERY_SECONDS:g} s; each process's own PSS is in load.json.
+PSS splits a shared page among the processes that map it, so a group's
+total is what it holds: PostgreSQL's shared buffers count once, not once
+per backend, and gunicorn's preloaded app once, not once per worker.
+gunicorn workers recycle after max_requests.
 
 {table(verdict_rows, list(verdict_rows[0]))}
 

@@ -4,11 +4,14 @@ wrk drives it like the other servers.
 
     .venv/bin/python -m bench.sqlserver PORT STATEMENTS.json DATABASE_URL
 
-STATEMENTS.json maps a request path to ``[sql, params]``, built beforehand
-by the same code as the app's views (bench/layers_wrk.py); a request only
-looks its statement up. Each HTTP connection (one per wrk client, kept
-alive) has its own database connection and prepares each statement once
-(psycopg server-side binding, ``prepare=True``). The body is the last
+STATEMENTS.json maps a request path to ``[sql, params, prepare]``, built
+beforehand by the same code as the app's views (bench/layers_wrk.py); a
+request only looks its statement up. Each HTTP connection (one per wrk
+client, kept alive) has its own database connection and binds the values
+server-side; with ``prepare`` (tiles, as the app) it prepares each
+statement once, without it (items pages, as the app: a generic plan does
+not know how many rows a bbox holds) PostgreSQL plans each execution for
+its values. The body is the last
 column of the first row: the tile, or the page of features as JSON text.
 An unknown path answers 404; /readyz answers 200 once the server listens.
 """
@@ -34,7 +37,7 @@ def bound(params: list[Any]) -> list[Any]:
 
 
 def make_server(
-    port: int, statements: dict[str, tuple[str, list[Any]]], url: str
+    port: int, statements: dict[str, list[Any]], url: str
 ) -> ThreadingHTTPServer:
     """The server, bound to ``port``; ``serve_forever()`` runs it."""
     local = threading.local()
@@ -58,8 +61,9 @@ def make_server(
                 return
             if not hasattr(local, "conn"):
                 local.conn = psycopg.connect(url, autocommit=True)
-            sql, params = found
-            row = local.conn.execute(sql, params, prepare=True).fetchone()
+            sql, params, *options = found
+            prepare = bool(options[0]) if options else True
+            row = local.conn.execute(sql, params, prepare=prepare).fetchone()
             value = row[-1] if row else None
             if value is None:
                 self.answer(204, b"")
@@ -95,7 +99,10 @@ def main() -> None:
     port, path, url = int(sys.argv[1]), sys.argv[2], sys.argv[3]
     with open(path, encoding="utf-8") as file:
         raw = json.load(file)
-    statements = {key: (sql, bound(params)) for key, (sql, params) in raw.items()}
+    statements = {
+        key: [sql, bound(params), *options]
+        for key, (sql, params, *options) in raw.items()
+    }
     make_server(port, statements, url).serve_forever()
 
 

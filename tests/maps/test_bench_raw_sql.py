@@ -31,8 +31,12 @@ def raw_sql():
     ]
     built = layers_wrk.raw_statements([{"sql": paths}], [])
     statements = {
-        path: (sql, sqlserver.bound(params)) for path, (sql, params) in built.items()
+        path: [sql, sqlserver.bound(params), *options]
+        for path, (sql, params, *options) in built.items()
     }
+    # Tiles prepared, as the app's; pages planned for their values, as the
+    # app's (a generic plan sorts every match in the bbox).
+    assert [built[path][2] for path in paths] == [True, False, False]
     # The round trip through JSON the bench takes, too.
     assert json.loads(json.dumps(built)) == built
     settings = connection.settings_dict
