@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import Transform
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import connections, router
 from django.db.models import F, Field, Func, QuerySet, Value
 from psycopg import Cursor as ServerBindingCursor
 
@@ -223,7 +223,7 @@ class CompiledTile:
     def __init__(
         self, queryset: QuerySet, *, aggregate: bool = False, **tile_options: Any
     ) -> None:
-        self.db = queryset.db
+        self.model = queryset.model
         statement = aggregate_tile_sql if aggregate else tile_sql
         self.sql, params = statement(queryset, tile=_SENTINEL, **tile_options)
         self.params = list(params)
@@ -235,6 +235,12 @@ class CompiledTile:
 
     def render(self, tile: Tile) -> bytes:
         return _execute_bound(self.db, self.sql, self._params(tile))
+
+    @property
+    def db(self) -> str:
+        """The database to read from now, not when compiled: a request
+        pinned to the primary after a write must not pin every later tile."""
+        return router.db_for_read(self.model)
 
     def render_beside(
         self, tile: Tile, sql: str, params: Sequence[Any]

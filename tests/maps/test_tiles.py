@@ -233,3 +233,36 @@ def test_a_prepared_tile_computes_its_envelope_once_not_per_row():
     ]
     assert "InitPlan" in plan
     assert scan and not any("st_tileenvelope" in line.lower() for line in scan), plan
+
+
+def test_a_compiled_tile_asks_the_router_at_each_tile_not_once(settings, monkeypatch):
+    """Compiled once per process, perhaps during a request pinned to the
+    primary after a write: later tiles must still read from the replica."""
+    from django.db import connection
+
+    # As a request outside a transaction (the test runs inside one, which
+    # keeps reads on the primary).
+    monkeypatch.setattr(connection, "in_atomic_block", False)
+    from cases.models import Case
+    from geo.tiles import CompiledTile
+    from maps.layers import get_layer
+    from maps.tiles import tile_options
+    from web import db_router
+
+    settings.DATABASES = {
+        **settings.DATABASES,
+        "replica": settings.DATABASES["default"],
+    }
+    layer = get_layer("cases")
+    pinned = db_router._wrote.set(True)
+    try:
+        statement = CompiledTile(Case.objects.all(), **tile_options(layer))
+        assert statement.db == "default"
+    finally:
+        db_router._wrote.reset(pinned)
+    # A later request: PrimaryPinningMiddleware starts it unpinned.
+    later = db_router._wrote.set(False)
+    try:
+        assert statement.db == "replica"
+    finally:
+        db_router._wrote.reset(later)
