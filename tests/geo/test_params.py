@@ -121,7 +121,22 @@ def test_a_huge_polygon_is_refused_before_it_is_checked():
             '{"type": "Polygon", "coordinates": ' + "[" * 3000 + "]" * 3000 + "}",
             "nested more than",
         ),
-        ({"type": "Polygon", "coordinates": [[[math.nan, 1], [2, 3], [4, 5]]]}, ""),
+        # As parsed GeoJSON: a NaN is no number GEOS can place, an infinity
+        # no finite coordinate.
+        (
+            {
+                "type": "Polygon",
+                "coordinates": [[[1, 1], [math.nan, 3], [4, 5], [1, 1]]],
+            },
+            "Invalid Coordinate",
+        ),
+        (
+            {
+                "type": "Polygon",
+                "coordinates": [[[1, 1], [math.inf, 3], [4, 5], [1, 1]]],
+            },
+            "not finite",
+        ),
     ],
 )
 def test_non_finite_and_deeply_nested_geometries_are_refused(value, words):
