@@ -21,7 +21,7 @@ from psycopg.types.numeric import Int8
 
 from geo import srid
 from geo.params import Bounds
-from geo.tiles import fetch_bound
+from geo.tiles import fetch_bound, sentinel_slots, swapped
 
 PRECISION = 6
 
@@ -273,22 +273,17 @@ EMPTY = FeaturePage("[]", None, 0)
 
 def _slots(params: Sequence[Any]) -> list[tuple[int, int]]:
     """Where in ``params`` each side of the sentinel bbox is."""
-    return [
-        (i, _SENTINEL.index(p))
-        for i, p in enumerate(params)
-        if type(p) is float and p in _SENTINEL
-    ]
+    return sentinel_slots(params, _SENTINEL, float)
 
 
 def _swapped(
     params: Sequence[Any], slots: Sequence[tuple[int, int]], bbox: Bounds | None
 ) -> list[Any]:
-    found = list(params)
-    if slots and bbox is None:
+    if not slots:
+        return list(params)
+    if bbox is None:
         raise ValueError("This page is compiled for a bbox.")
-    for position, side in slots:
-        found[position] = bbox[side]  # type: ignore[index]
-    return found
+    return swapped(params, slots, bbox)
 
 
 def feature_collection(

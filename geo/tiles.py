@@ -227,11 +227,7 @@ class CompiledTile:
         statement = aggregate_tile_sql if aggregate else tile_sql
         self.sql, params = statement(queryset, tile=_SENTINEL, **tile_options)
         self.params = list(params)
-        self.slots = [
-            (i, _SENTINEL.index(p))
-            for i, p in enumerate(self.params)
-            if isinstance(p, int) and p in _SENTINEL
-        ]
+        self.slots = sentinel_slots(self.params, _SENTINEL, int)
 
     def render(self, tile: Tile) -> bytes:
         return _execute_bound(self.db, self.sql, self._params(tile))
@@ -253,10 +249,29 @@ class CompiledTile:
         return found, bytes(tile_bytes or b"")
 
     def _params(self, tile: Tile) -> list[Any]:
-        params = list(self.params)
-        for position, axis in self.slots:
-            params[position] = tile[axis]
-        return params
+        return swapped(self.params, self.slots, tile)
+
+
+def sentinel_slots(
+    params: Sequence[Any], sentinel: Sequence[Any], kind: type
+) -> list[tuple[int, int]]:
+    """Where in a statement's ``params`` each value of ``sentinel`` (values
+    of type ``kind`` no request has, compiled in) is: (position, index)."""
+    return [
+        (i, list(sentinel).index(p))
+        for i, p in enumerate(params)
+        if isinstance(p, kind) and p in sentinel
+    ]
+
+
+def swapped(
+    params: Sequence[Any], slots: Sequence[tuple[int, int]], values: Sequence[Any]
+) -> list[Any]:
+    """``params`` with the request's ``values`` where the sentinel's were."""
+    found = list(params)
+    for position, index in slots:
+        found[position] = values[index]
+    return found
 
 
 def _execute_bound(db: str, sql: str, params: Sequence[Any]) -> bytes:
